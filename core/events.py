@@ -1,0 +1,96 @@
+"""Event filters shared by every engine.
+
+- Routing keys are dotted words (``revision.tagged``). Filters use AMQP
+  topic wildcards: ``*`` is exactly one word, ``#`` is zero or more words.
+- Kref filters are globs: ``*`` matches within one path segment, ``**`` any
+  number of segments (zero included). A glob without ``?`` is matched against
+  the kref without its query, so ``kref://show/**/*.model`` matches the
+  revisions and artifacts of every model in ``show``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+from .errors import ValidationError
+
+_ROUTING_WORD = re.compile(r"^(?:[a-z][a-z0-9_]*|\*|#)$")
+
+
+@lru_cache(maxsize=256)
+def routing_matcher(pattern: str) -> Callable[[str], bool]:
+    """A predicate for routing keys matching an AMQP-style topic pattern."""
+    words = pattern.split(".")
+    for word in words:
+        if not _ROUTING_WORD.match(word):
+            raise ValidationError(
+                f"routing key filter {pattern!r}: {word!r} is not allowed; use dotted "
+                "lower-case words, '*' for one word and '#' for any number of words "
+                "(e.g. 'revision.*', '#.deleted')"
+            )
+    pattern_words = tuple(words)
+    return lambda key: _topic_match(pattern_words, tuple(key.split(".")))
+
+
+def _topic_match(pattern: tuple[str, ...], words: tuple[str, ...]) -> bool:
+    if not pattern:
+        return not words
+    head, rest = pattern[0], pattern[1:]
+    if head == "#":
+        return any(_topic_match(rest, words[i:]) for i in range(len(words) + 1))
+    if not words:
+        return False
+    return (head == "*" or head == words[0]) and _topic_match(rest, words[1:])
+
+
+@lru_cache(maxsize=256)
+def kref_matcher(pattern: str) -> Callable[[str], bool]:
+    """A predicate for krefs matching a glob with ``*`` and ``**``."""
+    if not pattern.startswith("kref://"):
+        raise ValidationError(
+            f"kref filter {pattern!r} must start with 'kref://', e.g. 'kref://show/**/*.model'"
+        )
+    with_query = "?" in pattern
+    out = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append(r"(?:[^/?]+/)*")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(r".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append(r"[^/?&]*")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    regex = re.compile("^" + "".join(out) + "$")
+    if with_query:
+        return lambda kref: regex.match(kref) is not None
+    return lambda kref: regex.match(kref.split("?", 1)[0]) is not None
+
+
+def event_filter(
+    routing_key_filter: str | None, kref_filter: str | None
+) -> Callable[[str, str], bool]:
+    """One predicate ``(routing_key, kref) -> bool`` for both filters (validated now)."""
+    by_key = routing_matcher(routing_key_filter) if routing_key_filter else None
+    by_kref = kref_matcher(kref_filter) if kref_filter else None
+
+    def accept(routing_key: str, kref: str) -> bool:
+        return (by_key is None or by_key(routing_key)) and (by_kref is None or by_kref(kref))
+
+    return accept
+
+
+def parse_cursor(cursor: object) -> int:
+    """Event cursors are the decimal position of an event in the store's log."""
+    if not isinstance(cursor, str) or not cursor.isascii() or not cursor.isdigit():
+        raise ValidationError(
+            f"cursor {cursor!r} is not a cursor of this store; pass the .cursor of an event"
+        )
+    return int(cursor)

@@ -1,0 +1,67 @@
+"""Points in time as splice reads and stores them.
+
+Times are stored as UTC ISO 8601 strings with microseconds, which sort
+lexically in time order in every engine.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+from .errors import ValidationError
+
+_MINUTE = re.compile(r"^\d{12}$")
+
+
+def parse_time(value: datetime | str) -> datetime:
+    """Read a time given as a ``datetime``, ``YYYYMMDDHHMM`` or ISO 8601 (aware, UTC).
+
+    ``YYYYMMDDHHMM`` means the end of that minute (UTC), so a tag set during
+    that minute counts. Naive datetimes and ISO strings without an offset are
+    taken as UTC.
+    """
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if _MINUTE.match(text):
+            try:
+                start = datetime.strptime(text, "%Y%m%d%H%M").replace(tzinfo=timezone.utc)
+            except ValueError as exc:
+                raise ValidationError(
+                    f"time {value!r} is not a real date: YYYYMMDDHHMM expects a valid "
+                    "year, month, day, hour and minute"
+                ) from exc
+            return start + timedelta(seconds=59, microseconds=999999)
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise ValidationError(
+                f"time {value!r} cannot be read: use YYYYMMDDHHMM (UTC, end of that minute), "
+                "ISO 8601 such as 2024-06-01T13:30:45Z, or a datetime"
+            ) from exc
+    else:
+        raise ValidationError(
+            f"time must be a datetime or a string, not {type(value).__name__}"
+        )
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def to_stamp(moment: datetime) -> str:
+    """The stored form of a time: UTC ISO 8601 with microseconds (sorts as text)."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def from_stamp(stamp: str) -> datetime:
+    """Read back a time written by :func:`to_stamp`."""
+    return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+
+
+def now_stamp() -> str:
+    """The stored form of the current time."""
+    return to_stamp(datetime.now(timezone.utc))

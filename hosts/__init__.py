@@ -1,0 +1,1 @@
+"""Per-DCC adapters: one folder per host, each of the same shape."""

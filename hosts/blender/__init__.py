@@ -1,0 +1,1 @@
+"""The Blender adapter of splice (filled by the host issues)."""

@@ -1,0 +1,1 @@
+"""The Maya adapter of splice (filled by the host issues)."""

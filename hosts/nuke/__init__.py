@@ -1,0 +1,1 @@
+"""The Nuke adapter of splice (filled by the host issues)."""
