@@ -123,8 +123,13 @@ def search(
 ) -> list[Item]:
     """Items by name glob, kind and metadata, anywhere or below a project or space."""
     return default_client().search(
-        name, kind, metadata, under=under, recursive=recursive,
-        include_deprecated=include_deprecated, limit=limit,
+        name,
+        kind,
+        metadata,
+        under=under,
+        recursive=recursive,
+        include_deprecated=include_deprecated,
+        limit=limit,
     )
 
 

@@ -22,7 +22,6 @@ from .backend import Backend
 from .errors import EngineError, NotFoundError, ValidationError
 from .kref import Kref, check_artifact_name, check_kind, check_name, check_tag, to_kref
 from .nodes import (
-    BUNDLE_KIND,
     Artifact,
     Bundle,
     Item,
@@ -98,9 +97,13 @@ class Client:
         self.close()
 
     # -- projects ---------------------------------------------------------
-    def create_project(self, name: str, description: str = "", metadata: Mapping[str, str] | None = None) -> Project:
+    def create_project(
+        self, name: str, description: str = "", metadata: Mapping[str, str] | None = None
+    ) -> Project:
         record = self.backend.create_project(
-            check_name(name, "project name"), validate.text(description, "description"), validate.metadata(metadata)
+            check_name(name, "project name"),
+            validate.text(description, "description"),
+            validate.metadata(metadata),
         )
         return Project(record, self)
 
@@ -202,7 +205,9 @@ class Client:
 
     # -- attributes by kref --------------------------------------------------
     def set_attribute(self, kref: Kref | str, key: str, value: str) -> None:
-        self.backend.set_attribute(to_kref(kref), validate.attribute_key(key), validate.attribute_value(value))
+        self.backend.set_attribute(
+            to_kref(kref), validate.attribute_key(key), validate.attribute_value(value)
+        )
 
     def get_attribute(self, kref: Kref | str, key: str) -> str | None:
         return self.backend.get_attribute(to_kref(kref), validate.attribute_key(key))
@@ -230,13 +235,19 @@ class Client:
           to one member; a group resumes where it stopped.
         - ``timeout``: stop after that many seconds without a new event (``None``: never).
         """
-        if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0):
+        if timeout is not None and (
+            isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0
+        ):
             raise ValidationError(f"timeout must be a number of seconds >= 0 or None, not {timeout!r}")
         if consumer_group is not None:
             check_name(consumer_group, "consumer group")
         return self.backend.event_stream(
-            routing_key_filter, kref_filter, cursor, validate.flag(from_beginning, "from_beginning"),
-            consumer_group, timeout,
+            routing_key_filter,
+            kref_filter,
+            cursor,
+            validate.flag(from_beginning, "from_beginning"),
+            consumer_group,
+            timeout,
         )
 
     def get_event_capabilities(self) -> EventCapabilities:
@@ -254,8 +265,12 @@ def _revision_spec(value: Mapping[str, Any] | RevisionSpec, index: int) -> Revis
     where = f"revisions[{index}]"
     if isinstance(value, RevisionSpec):
         value = {
-            "item": value.item, "metadata": value.metadata, "artifacts": value.artifacts,
-            "edges": value.edges, "tags": value.tags, "default_artifact": value.default_artifact,
+            "item": value.item,
+            "metadata": value.metadata,
+            "artifacts": value.artifacts,
+            "edges": value.edges,
+            "tags": value.tags,
+            "default_artifact": value.default_artifact,
         }
     if not isinstance(value, Mapping):
         raise ValidationError(f"{where} must be a dict or RevisionSpec, not {type(value).__name__}")
@@ -279,9 +294,13 @@ def _revision_spec(value: Mapping[str, Any] | RevisionSpec, index: int) -> Revis
             a = {"name": a.name, "location": a.location, "metadata": a.metadata}
         if not isinstance(a, Mapping) or not {"name", "location"} <= set(a):
             raise ValidationError(f"{where}.artifacts entries need 'name' and 'location'")
-        artifacts.append(ArtifactSpec(
-            check_artifact_name(a["name"]), validate.location(a["location"]), validate.metadata(a.get("metadata"))
-        ))
+        artifacts.append(
+            ArtifactSpec(
+                check_artifact_name(a["name"]),
+                validate.location(a["location"]),
+                validate.metadata(a.get("metadata")),
+            )
+        )
     names = [a.name for a in artifacts]
     if len(set(names)) != len(names):
         raise ValidationError(f"{where}.artifacts names the same artifact twice")
@@ -291,12 +310,20 @@ def _revision_spec(value: Mapping[str, Any] | RevisionSpec, index: int) -> Revis
             e = {"target": e.target, "edge_type": e.edge_type, "metadata": e.metadata}
         if not isinstance(e, Mapping) or not {"target", "edge_type"} <= set(e):
             raise ValidationError(f"{where}.edges entries need 'target' and 'edge_type'")
-        edges.append(EdgeSpec(_item_kref(e["target"]), validate.edge_type(e["edge_type"]), validate.metadata(e.get("metadata"))))
+        edges.append(
+            EdgeSpec(
+                _item_kref(e["target"]),
+                validate.edge_type(e["edge_type"]),
+                validate.metadata(e.get("metadata")),
+            )
+        )
     tags = tuple(check_tag(t) for t in entries("tags"))
     default = value.get("default_artifact")
     if default is not None and check_artifact_name(default) not in names:
         raise ValidationError(f"{where}.default_artifact {default!r} is not one of its artifacts {names}")
-    return RevisionSpec(item, validate.metadata(value.get("metadata")), tuple(artifacts), tuple(edges), tags, default)
+    return RevisionSpec(
+        item, validate.metadata(value.get("metadata")), tuple(artifacts), tuple(edges), tags, default
+    )
 
 
 def connect(url: str | None = None, *, user: str | None = None, **options: Any) -> Client:
@@ -322,4 +349,3 @@ _default: Client | None = None
 def default_client() -> Client:
     """The client of the last :func:`connect`, connecting with defaults the first time."""
     return _default if _default is not None else connect()
-

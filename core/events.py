@@ -74,9 +74,7 @@ def kref_matcher(pattern: str) -> Callable[[str], bool]:
     return lambda kref: regex.match(kref.split("?", 1)[0]) is not None
 
 
-def event_filter(
-    routing_key_filter: str | None, kref_filter: str | None
-) -> Callable[[str, str], bool]:
+def event_filter(routing_key_filter: str | None, kref_filter: str | None) -> Callable[[str, str], bool]:
     """One predicate ``(routing_key, kref) -> bool`` for both filters (validated now)."""
     by_key = routing_matcher(routing_key_filter) if routing_key_filter else None
     by_kref = kref_matcher(kref_filter) if kref_filter else None

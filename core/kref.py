@@ -178,8 +178,11 @@ def parse(uri: str) -> KrefParts:
             else:
                 artifact = _segment(uri, value, "artifact", check_artifact_name)
         if item_name is None:
-            raise _bad(uri, "r=, t=, time= and a= select a revision of an item; "
-                       "this kref names no item (last segment name.kind)")
+            raise _bad(
+                uri,
+                "r=, t=, time= and a= select a revision of an item; "
+                "this kref names no item (last segment name.kind)",
+            )
         if revision is not None and tag is not None:
             raise _bad(uri, "give either r= (a revision number) or t= (a tag), not both")
         if time is not None and tag is None:
@@ -244,9 +247,7 @@ class Kref(str):
         artifact: str | None = None,
     ) -> Kref:
         """Make a kref from its parts (each validated as the parser would)."""
-        parts = KrefParts(
-            project, tuple(spaces), item_name, kind, revision, tag, time, artifact
-        )
+        parts = KrefParts(project, tuple(spaces), item_name, kind, revision, tag, time, artifact)
         return cls(format_kref(parts))
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -373,5 +374,4 @@ def to_kref(value: object, what: str = "kref") -> Kref:
     inner = getattr(value, "kref", None)
     if isinstance(inner, str):
         return Kref(inner)
-    raise KrefError(f"{what} must be a kref string or an object with a kref, "
-                    f"not {type(value).__name__}")
+    raise KrefError(f"{what} must be a kref string or an object with a kref, not {type(value).__name__}")

@@ -349,7 +349,9 @@ class Revision(_Node):
 
     # -- artifacts --------------------------------------------------------
     def create_artifact(self, name: str, location: str, metadata: dict[str, str] | None = None) -> Artifact:
-        spec = ArtifactSpec(check_artifact_name(name), validate.location(location), validate.metadata(metadata))
+        spec = ArtifactSpec(
+            check_artifact_name(name), validate.location(location), validate.metadata(metadata)
+        )
         record = self._client.backend.create_artifact(self.kref, spec)
         if self._record.default_artifact is None:
             self._record = dataclasses.replace(self._record, default_artifact=name)
@@ -402,7 +404,9 @@ class Revision(_Node):
 
     def get_edges(self, edge_type_filter: str | None = None, direction: int = OUTGOING) -> list[Edge]:
         if direction not in (0, 1, 2):
-            raise ValidationError(f"direction must be OUTGOING (0), INCOMING (1) or BOTH (2), not {direction!r}")
+            raise ValidationError(
+                f"direction must be OUTGOING (0), INCOMING (1) or BOTH (2), not {direction!r}"
+            )
         etype = validate.edge_type(edge_type_filter) if edge_type_filter is not None else None
         return [Edge(r, self._client) for r in self._client.backend.list_edges(self.kref, etype, direction)]
 
@@ -458,7 +462,10 @@ class Revision(_Node):
     ) -> list[ImpactedRevision]:
         """What a change to this revision would affect: its dependents, nearest first."""
         result = self.get_all_dependents(max_depth, edge_type_filter, limit)
-        return [ImpactedRevision(n.revision_kref, n.revision_kref.base, n.depth, n.edge_type) for n in result.nodes]
+        return [
+            ImpactedRevision(n.revision_kref, n.revision_kref.base, n.depth, n.edge_type)
+            for n in result.nodes
+        ]
 
 
 class Artifact(_Node):

@@ -44,9 +44,7 @@ def parse_time(value: datetime | str) -> datetime:
                 "ISO 8601 such as 2024-06-01T13:30:45Z, or a datetime"
             ) from exc
     else:
-        raise ValidationError(
-            f"time must be a datetime or a string, not {type(value).__name__}"
-        )
+        raise ValidationError(f"time must be a datetime or a string, not {type(value).__name__}")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc)

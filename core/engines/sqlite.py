@@ -13,7 +13,7 @@ import sqlite3
 import threading
 import time as _time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -137,10 +137,8 @@ class SQLiteBackend:
     def close(self) -> None:
         with self._lock:
             for conn in self._all:
-                try:
+                with suppress(sqlite3.ProgrammingError):
                     conn.close()
-                except sqlite3.ProgrammingError:
-                    pass
             self._all.clear()
         self._local = threading.local()
 
@@ -201,7 +199,9 @@ class SQLiteBackend:
             ).fetchone()
         return row[0] if row else None
 
-    def _revision_at(self, conn: sqlite3.Connection, item_id: int, tag: str, at: str | datetime) -> int | None:
+    def _revision_at(
+        self, conn: sqlite3.Connection, item_id: int, tag: str, at: str | datetime
+    ) -> int | None:
         stamp = to_stamp(parse_time(at))
         row = conn.execute(
             "SELECT revision_id, action FROM tag_history WHERE item_id = ? AND tag = ? AND at <= ?"
@@ -263,10 +263,14 @@ class SQLiteBackend:
         return ProjectRecord(Kref(f"kref://{name}"), name, description, json.loads(meta), created, author)
 
     def get_project(self, name: str) -> ProjectRecord:
-        row = self._conn().execute(
-            "SELECT name, description, metadata, created_at, author FROM projects WHERE name = ?",
-            (name,),
-        ).fetchone()
+        row = (
+            self._conn()
+            .execute(
+                "SELECT name, description, metadata, created_at, author FROM projects WHERE name = ?",
+                (name,),
+            )
+            .fetchone()
+        )
         if row is None:
             raise NotFoundError(f"project {name!r} does not exist")
         return self._project(row)
@@ -383,9 +387,11 @@ class SQLiteBackend:
             return out
 
     # -- revisions --------------------------------------------------------
-    def _insert_revision(self, conn: sqlite3.Connection, item: Kref, metadata: Metadata, stamp: str) -> tuple[int, int, int]:
+    def _insert_revision(
+        self, conn: sqlite3.Connection, item: Kref, metadata: Metadata, stamp: str
+    ) -> tuple[int, int, int]:
         """Insert the next revision of ``item``; return (item id, revision id, number)."""
-        item_id, kind, _, _ = self._item_row(conn, item)
+        item_id = self._item_row(conn, item)[0]
         # under the write lock, so the next number is ours alone (gapless, never reused)
         conn.execute("UPDATE items SET last_number = last_number + 1 WHERE id = ?", (item_id,))
         number = conn.execute("SELECT last_number FROM items WHERE id = ?", (item_id,)).fetchone()[0]
@@ -397,7 +403,9 @@ class SQLiteBackend:
         self._emit(conn, "revision.created", f"{item.base}?r={number}", number=number)
         return item_id, rid, number
 
-    def _move_tag(self, conn: sqlite3.Connection, item_id: int, rid: int, number: int, tag: str, stamp: str) -> None:
+    def _move_tag(
+        self, conn: sqlite3.Connection, item_id: int, rid: int, number: int, tag: str, stamp: str
+    ) -> None:
         conn.execute(
             "INSERT INTO tags (item_id, tag, revision_id) VALUES (?,?,?)"
             " ON CONFLICT (item_id, tag) DO UPDATE SET revision_id = excluded.revision_id",
@@ -419,7 +427,9 @@ class SQLiteBackend:
             _, rid, _ = self._insert_revision(conn, item, metadata, now_stamp())
             return self._revision_record(conn, rid)
 
-    def batch_create_revisions(self, specs: Sequence[RevisionSpec], idempotency_key: str | None) -> list[RevisionRecord]:
+    def batch_create_revisions(
+        self, specs: Sequence[RevisionSpec], idempotency_key: str | None
+    ) -> list[RevisionRecord]:
         digest = hashlib.sha256(repr(specs).encode()).hexdigest()
         with self._write() as conn:
             if idempotency_key is not None:
@@ -446,7 +456,9 @@ class SQLiteBackend:
                     self._set_default(conn, rid, rkref, spec.default_artifact)
                 for edge in spec.edges:
                     target = self._revision_id(conn, edge.target)
-                    self._insert_edge(conn, rid, target, rkref, edge.target, edge.edge_type, edge.metadata, stamp)
+                    self._insert_edge(
+                        conn, rid, target, rkref, edge.target, edge.edge_type, edge.metadata, stamp
+                    )
                 for tag in spec.tags:
                     self._tag(conn, item_id, rid, number, rkref, tag, stamp)
                 ids.append(rid)
@@ -500,7 +512,9 @@ class SQLiteBackend:
     def peek_next_revision(self, item: Kref) -> int:
         return self._item_row(self._conn(), item)[2] + 1
 
-    def _tag(self, conn: sqlite3.Connection, item_id: int, rid: int, number: int, rkref: str, tag: str, stamp: str) -> None:
+    def _tag(
+        self, conn: sqlite3.Connection, item_id: int, rid: int, number: int, rkref: str, tag: str, stamp: str
+    ) -> None:
         if tag == LATEST:
             raise ValidationError("'latest' moves by itself to the newest revision; it cannot be set")
         current = conn.execute(
@@ -545,7 +559,9 @@ class SQLiteBackend:
             self._emit(conn, "revision.untagged", f"kref://{path}?r={number}", tag=tag)
             return self._revision_record(conn, rid)
 
-    def _record_untag(self, conn: sqlite3.Connection, item_id: int, rid: int, number: int, tag: str, stamp: str) -> None:
+    def _record_untag(
+        self, conn: sqlite3.Connection, item_id: int, rid: int, number: int, tag: str, stamp: str
+    ) -> None:
         conn.execute(
             "INSERT INTO tag_history (item_id, revision_id, revision_number, tag, action, at, author)"
             " VALUES (?,?,?,?,'untagged',?,?)",
@@ -567,10 +583,13 @@ class SQLiteBackend:
         with self._read() as conn:
             rid = self._revision_id(conn, revision)
             if at is None:
-                return conn.execute(
-                    "SELECT 1 FROM tag_history WHERE revision_id = ? AND tag = ? AND action = 'tagged'",
-                    (rid, tag),
-                ).fetchone() is not None
+                return (
+                    conn.execute(
+                        "SELECT 1 FROM tag_history WHERE revision_id = ? AND tag = ? AND action = 'tagged'",
+                        (rid, tag),
+                    ).fetchone()
+                    is not None
+                )
             item_id = conn.execute("SELECT item_id FROM revisions WHERE id = ?", (rid,)).fetchone()[0]
             return self._revision_at(conn, item_id, tag, at) == rid
 
@@ -583,12 +602,15 @@ class SQLiteBackend:
             else:
                 rid = self._revision_id(conn, kref)
                 conn.execute("UPDATE revisions SET deprecated = ? WHERE id = ?", (int(deprecated), rid))
-                self._emit(conn, "revision.updated", self._revision_record(conn, rid).kref, deprecated=deprecated)
+                self._emit(
+                    conn, "revision.updated", self._revision_record(conn, rid).kref, deprecated=deprecated
+                )
 
     def _set_default(self, conn: sqlite3.Connection, rid: int, rkref: str, name: str) -> None:
-        if conn.execute(
-            "SELECT 1 FROM artifacts WHERE revision_id = ? AND name = ?", (rid, name)
-        ).fetchone() is None:
+        if (
+            conn.execute("SELECT 1 FROM artifacts WHERE revision_id = ? AND name = ?", (rid, name)).fetchone()
+            is None
+        ):
             raise NotFoundError(f"{rkref} has no artifact {name!r}")
         conn.execute("UPDATE revisions SET default_artifact = ? WHERE id = ?", (name, rid))
 
@@ -602,7 +624,9 @@ class SQLiteBackend:
             return self._revision_record(conn, rid)
 
     # -- artifacts --------------------------------------------------------
-    def _insert_artifact(self, conn: sqlite3.Connection, rid: int, rkref: str, spec: ArtifactSpec, stamp: str) -> None:
+    def _insert_artifact(
+        self, conn: sqlite3.Connection, rid: int, rkref: str, spec: ArtifactSpec, stamp: str
+    ) -> None:
         if conn.execute(
             "SELECT 1 FROM artifacts WHERE revision_id = ? AND name = ?", (rid, spec.name)
         ).fetchone():
@@ -626,7 +650,13 @@ class SQLiteBackend:
             rkref = self._revision_record(conn, rid).kref
             self._insert_artifact(conn, rid, rkref, spec, stamp)
         return ArtifactRecord(
-            rkref.with_artifact(spec.name), rkref, spec.name, spec.location, dict(spec.metadata), stamp, self.actor
+            rkref.with_artifact(spec.name),
+            rkref,
+            spec.name,
+            spec.location,
+            dict(spec.metadata),
+            stamp,
+            self.actor,
         )
 
     _ARTIFACT_COLUMNS = (
@@ -638,14 +668,18 @@ class SQLiteBackend:
     def _artifact(row: tuple) -> ArtifactRecord:
         path, number, name, location, meta, created, author = row
         rkref = Kref(f"kref://{path}?r={number}")
-        return ArtifactRecord(rkref.with_artifact(name), rkref, name, location, json.loads(meta), created, author)
+        return ArtifactRecord(
+            rkref.with_artifact(name), rkref, name, location, json.loads(meta), created, author
+        )
 
     def get_artifact(self, kref: Kref) -> ArtifactRecord:
         with self._read() as conn:
             rid = self._revision_id(conn, kref)
             name = kref.artifact
             if name is None:
-                name = conn.execute("SELECT default_artifact FROM revisions WHERE id = ?", (rid,)).fetchone()[0]
+                name = conn.execute("SELECT default_artifact FROM revisions WHERE id = ?", (rid,)).fetchone()[
+                    0
+                ]
                 if name is None:
                     raise NotFoundError(f"{kref} has no artifacts")
             row = conn.execute(
@@ -685,7 +719,8 @@ class SQLiteBackend:
                 (by_number, "JOIN revisions r ON r.item_id = i.id AND r.number = q.sel"),
                 (
                     by_tag,
-                    "JOIN tags t ON t.item_id = i.id AND t.tag = q.sel JOIN revisions r ON r.id = t.revision_id",
+                    "JOIN tags t ON t.item_id = i.id AND t.tag = q.sel"
+                    " JOIN revisions r ON r.id = t.revision_id",
                 ),
             ):
                 if not rows:
@@ -695,7 +730,8 @@ class SQLiteBackend:
                 for idx, location in conn.execute(
                     "SELECT q.idx, a.location FROM temp.resolve_req q JOIN items i ON i.path = q.path "
                     + join
-                    + " JOIN artifacts a ON a.revision_id = r.id AND a.name = COALESCE(q.art, r.default_artifact)"
+                    + " JOIN artifacts a ON a.revision_id = r.id"
+                    " AND a.name = COALESCE(q.art, r.default_artifact)"
                 ):
                     out[idx] = location
             conn.execute("DELETE FROM temp.resolve_req")
@@ -716,8 +752,15 @@ class SQLiteBackend:
 
     # -- edges ------------------------------------------------------------
     def _insert_edge(
-        self, conn: sqlite3.Connection, source: int, target: int, skref: str, tkref: str,
-        edge_type: str, metadata: Metadata, stamp: str,
+        self,
+        conn: sqlite3.Connection,
+        source: int,
+        target: int,
+        skref: str,
+        tkref: str,
+        edge_type: str,
+        metadata: Metadata,
+        stamp: str,
     ) -> None:
         if source == target:
             raise ValidationError(f"an edge from {skref} to itself is not allowed")
@@ -788,7 +831,12 @@ class SQLiteBackend:
             self._emit(conn, "edge.deleted", skref, target=str(tkref), edge_type=edge_type)
 
     def traverse(
-        self, revision: Kref, direction: int, edge_types: Sequence[str] | None, max_depth: int, limit: int | None
+        self,
+        revision: Kref,
+        direction: int,
+        edge_types: Sequence[str] | None,
+        max_depth: int,
+        limit: int | None,
     ) -> tuple[list[TraversalNode], bool]:
         near, far = ("source_id", "target_id") if direction == OUTGOING else ("target_id", "source_id")
         type_filter = ""
@@ -880,6 +928,8 @@ class SQLiteBackend:
                         hops.append((node, etype))
                         node = prev
                         break
+                else:  # the edges changed under us; never loop for ever
+                    raise ConflictError(f"the path from {source} to {target} changed while read")
             hops.reverse()
             return [PathHop(self._revision_record(conn, rid).kref, etype) for rid, etype in hops]
 
@@ -1022,7 +1072,9 @@ class SQLiteBackend:
     def get_attribute(self, kref: Kref, key: str) -> str | None:
         with self._read() as conn:
             table, node_id, _, _ = self._node(conn, kref)
-            meta = json.loads(conn.execute(f"SELECT metadata FROM {table} WHERE id = ?", (node_id,)).fetchone()[0])
+            meta = json.loads(
+                conn.execute(f"SELECT metadata FROM {table} WHERE id = ?", (node_id,)).fetchone()[0]
+            )
             return meta.get(key)
 
     def delete_attribute(self, kref: Kref, key: str) -> bool:
@@ -1039,7 +1091,7 @@ class SQLiteBackend:
 
     def delete(self, kref: Kref, force: bool) -> None:
         with self._write() as conn:
-            table, node_id, node_kref, prefix = self._node(conn, kref)
+            table, node_id, node_kref, _ = self._node(conn, kref)
             if table == "artifacts":
                 rid, name = conn.execute(
                     "SELECT revision_id, name FROM artifacts WHERE id = ?", (node_id,)
@@ -1047,7 +1099,8 @@ class SQLiteBackend:
                 self._check_mutable(conn, rid, "artifacts")
                 conn.execute("DELETE FROM artifacts WHERE id = ?", (node_id,))
                 conn.execute(
-                    "UPDATE revisions SET default_artifact = (SELECT MIN(name) FROM artifacts WHERE revision_id = ?)"
+                    "UPDATE revisions SET default_artifact ="
+                    " (SELECT MIN(name) FROM artifacts WHERE revision_id = ?)"
                     " WHERE id = ? AND default_artifact = ?",
                     (rid, rid, name),
                 )
@@ -1078,7 +1131,9 @@ class SQLiteBackend:
     def _has_revisions(self, conn: sqlite3.Connection, item_id: int) -> bool:
         return conn.execute("SELECT 1 FROM revisions WHERE item_id = ?", (item_id,)).fetchone() is not None
 
-    def _contents(self, conn: sqlite3.Connection, table: str, node_id: int) -> tuple[list[int], list[tuple[int, str]]]:
+    def _contents(
+        self, conn: sqlite3.Connection, table: str, node_id: int
+    ) -> tuple[list[int], list[tuple[int, str]]]:
         """Items and spaces inside a project or space (deepest spaces first)."""
         if table == "items":
             return [], []
@@ -1104,7 +1159,9 @@ class SQLiteBackend:
         conn.execute("DELETE FROM items WHERE id = ?", (item_id,))
         self._emit(conn, "item.deleted", _kref(path))
 
-    def _delete_revisions(self, conn: sqlite3.Connection, rids: list[int], force: bool, whole_item: bool = False) -> None:
+    def _delete_revisions(
+        self, conn: sqlite3.Connection, rids: list[int], force: bool, whole_item: bool = False
+    ) -> None:
         stamp = now_stamp()
         doomed = set(rids)
         for rid in rids:
@@ -1114,7 +1171,8 @@ class SQLiteBackend:
                     f"{record.kref} is published and immutable for good: it cannot be deleted"
                 )
             held = [
-                row for row in conn.execute(
+                row
+                for row in conn.execute(
                     "SELECT s.id, si.path, s.number FROM edges e JOIN revisions s ON s.id = e.source_id"
                     " JOIN items si ON si.id = s.item_id WHERE e.target_id = ? AND s.published = 1",
                     (rid,),
@@ -1160,11 +1218,15 @@ class SQLiteBackend:
         )
 
     def _events_after(self, position: int, limit: int) -> list[tuple]:
-        return self._conn().execute(
-            "SELECT id, routing_key, kref, action, at, author, metadata FROM events"
-            " WHERE id > ? ORDER BY id LIMIT ?",
-            (position, limit),
-        ).fetchall()
+        return (
+            self._conn()
+            .execute(
+                "SELECT id, routing_key, kref, action, at, author, metadata FROM events"
+                " WHERE id > ? ORDER BY id LIMIT ?",
+                (position, limit),
+            )
+            .fetchall()
+        )
 
     @staticmethod
     def _event(row: tuple) -> Event:
