@@ -113,9 +113,34 @@ def _segment(uri: str, seg: str, what: str, check) -> str:
         raise _bad(uri, f"{what} {seg!r} is not allowed: {str(exc).split(': ', 1)[-1]}") from None
 
 
+# The whole grammar's path part in one expression: most krefs are read by this
+# alone; anything it refuses goes through the careful path below, which says why.
+_FAST_PATH = re.compile(
+    r"^kref://(?P<project>[^\W][\w-]{0,127})(?P<spaces>(?:/[^\W][\w-]{0,127})*)"
+    r"(?:/(?P<item>[^\W](?:[\w-]|\.(?!\.)){0,127})\.(?P<kind>[a-z][a-z0-9_]{0,63}))?"
+    r"(?:\?(?P<query>r=[1-9][0-9]*|t=[^\W](?:[\w-]|\.(?!\.)){0,63}))?"
+    r"(?:&a=(?P<artifact>[^\W](?:[\w-]|\.(?!\.)){0,254}))?$"
+)
+
+
 @lru_cache(maxsize=65536)
 def parse(uri: str) -> KrefParts:
     """Parse a kref string into its parts; raise :class:`KrefError` if it does not fit."""
+    fast = _FAST_PATH.match(uri) if isinstance(uri, str) else None
+    if fast is not None and fast["item"] is not None and not fast["item"].endswith("."):
+        query, artifact = fast["query"], fast["artifact"]
+        if artifact is None or (query is not None and not artifact.endswith(".")):
+            tag = query[2:] if query and query[0] == "t" else None
+            if tag is None or not tag.endswith("."):
+                spaces = tuple(fast["spaces"][1:].split("/")) if fast["spaces"] else ()
+                number = int(query[2:]) if query and query[0] == "r" else None
+                return KrefParts(
+                    fast["project"], spaces, fast["item"], fast["kind"], number, tag, None, artifact
+                )
+    return _parse(uri)
+
+
+def _parse(uri: str) -> KrefParts:
     if not isinstance(uri, str):
         raise KrefError(f"a kref must be a string, not {type(uri).__name__}")
     if not uri.startswith(SCHEME):

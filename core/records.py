@@ -2,7 +2,7 @@
 
 Engines return these; the SDK objects wrap them. They are frozen dataclasses
 of plain values (strings, numbers, dicts, tuples, :class:`Kref`), so the remote
-engine can send them as JSON and rebuild them with :func:`from_dict`.
+engine can send them as JSON (:func:`to_dict`).
 """
 
 from __future__ import annotations

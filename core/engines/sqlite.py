@@ -973,15 +973,45 @@ class SQLiteBackend:
                     )
             elif member_id not in current:
                 raise NotFoundError(f"{member_kref} is not a member of {bundle.base}")
-            meta = {"action": action, "member": str(member_kref), **metadata}
-            _, _, number = self._insert_revision(conn, bundle, meta, stamp)
-            conn.execute(
-                "INSERT INTO bundle_changes (bundle_item_id, revision_number, action, member_item_id,"
-                " member_kref, metadata, created_at, author) VALUES (?,?,?,?,?,?,?,?)",
-                (bundle_id, number, action, member_id, str(member_kref), _dumps(metadata), stamp, self.actor),
+            number = self._record_bundle_change(
+                conn, bundle_id, bundle.base, member_id, member_kref, action, metadata, stamp
             )
-            self._emit(conn, f"bundle.member_{action}", bundle.base, member=str(member_kref), revision=number)
         return BundleChange(number, action, member_kref, self.actor, stamp, dict(metadata))
+
+    def _record_bundle_change(
+        self,
+        conn: sqlite3.Connection,
+        bundle_id: int,
+        bundle: Kref,
+        member_id: int,
+        member_kref: Kref,
+        action: str,
+        metadata: Metadata,
+        stamp: str,
+    ) -> int:
+        """Write one membership change as a new bundle revision; return its number."""
+        meta = {"action": action, "member": str(member_kref), **metadata}
+        _, _, number = self._insert_revision(conn, bundle, meta, stamp)
+        conn.execute(
+            "INSERT INTO bundle_changes (bundle_item_id, revision_number, action, member_item_id,"
+            " member_kref, metadata, created_at, author) VALUES (?,?,?,?,?,?,?,?)",
+            (bundle_id, number, action, member_id, str(member_kref), _dumps(metadata), stamp, self.actor),
+        )
+        self._emit(conn, f"bundle.member_{action}", bundle, member=str(member_kref), revision=number)
+        return number
+
+    def _bundles_holding(self, conn: sqlite3.Connection, item_id: int) -> list[tuple[int, str]]:
+        """(id, path) of the bundles that hold ``item_id`` now."""
+        return conn.execute(
+            """
+            SELECT c.bundle_item_id, b.path FROM bundle_changes c JOIN items b ON b.id = c.bundle_item_id
+            WHERE c.member_item_id = ? AND c.action = 'added'
+              AND c.id = (SELECT MAX(id) FROM bundle_changes
+                          WHERE bundle_item_id = c.bundle_item_id AND member_item_id = c.member_item_id)
+            ORDER BY b.path
+            """,
+            (item_id,),
+        ).fetchall()
 
     def _bundle_closure(self, conn: sqlite3.Connection, bundle_id: int) -> set[int]:
         """Every item a bundle holds, through nested bundles."""
@@ -1114,6 +1144,9 @@ class SQLiteBackend:
                 raise ConflictError(
                     f"{node_kref} is not empty; delete(force=True) removes it with everything in it"
                 )
+            doomed = set(items) | ({node_id} if table == "items" else set())
+            for item_id in sorted(doomed):
+                self._leave_bundles(conn, item_id, doomed, force)
             for item_id in items:
                 self._delete_item(conn, item_id)
             for space_id, space_path in spaces:
@@ -1150,6 +1183,30 @@ class SQLiteBackend:
             "SELECT id, path FROM spaces WHERE path > ? AND path < ? ORDER BY length(path) DESC", (lo, hi)
         ).fetchall()
         return items, spaces
+
+    def _leave_bundles(self, conn: sqlite3.Connection, item_id: int, doomed: set[int], force: bool) -> None:
+        """Take a deleted item out of the bundles that hold it (each a new bundle revision)."""
+        holders = [(bid, path) for bid, path in self._bundles_holding(conn, item_id) if bid not in doomed]
+        if not holders:
+            return
+        path = conn.execute("SELECT path FROM items WHERE id = ?", (item_id,)).fetchone()[0]
+        if not force:
+            raise ConflictError(
+                f"{_kref(path)} is a member of {', '.join(str(_kref(p)) for _, p in holders)}; "
+                "delete(force=True) also removes it from those bundles"
+            )
+        stamp = now_stamp()
+        for bundle_id, bundle_path in holders:
+            self._record_bundle_change(
+                conn,
+                bundle_id,
+                _kref(bundle_path),
+                item_id,
+                _kref(path),
+                "removed",
+                {"reason": "member deleted"},
+                stamp,
+            )
 
     def _delete_item(self, conn: sqlite3.Connection, item_id: int) -> None:
         path = conn.execute("SELECT path FROM items WHERE id = ?", (item_id,)).fetchone()[0]
