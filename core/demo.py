@@ -27,14 +27,29 @@ def demo_path() -> Path:
     return Path(user_data_dir("splice", appauthor=False)) / "demo.db"
 
 
+MARK = {"made_by": "splice demo"}
+
+
 def _fresh(path: Path) -> None:
+    """Remove an earlier demo store at ``path``; refuse to touch anything else."""
+    if path.exists():
+        try:
+            with splice.connect(f"sqlite:///{path.resolve()}", user="demo") as old:
+                projects = old.get_projects()
+        except splice.errors.SpliceError:
+            projects = []
+        if not (len(projects) == 1 and projects[0].metadata == MARK):
+            raise splice.errors.ConflictError(
+                f"{path} holds a store that the demo did not make; the demo rebuilds its store "
+                "from scratch, so give it a new file: splice demo --db NEW.db"
+            )
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def build(client: splice.Client) -> dict[str, object]:
     """Build the project; return the moments and krefs the report talks about."""
-    project = client.create_project("sci-fi-short", "Sci-fi short film VFX assets")
+    project = client.create_project("sci-fi-short", "Sci-fi short film VFX assets", MARK)
     chars = project.create_space("characters")
     textures = project.create_space("textures")
     envs = project.create_space("environments")

@@ -29,6 +29,7 @@ from .records import (
     RevisionRecord,
     SpaceRecord,
     TagEvent,
+    to_dict,
 )
 from .times import parse_time
 
@@ -84,6 +85,10 @@ class _Node:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.kref}>"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The node's fields as plain JSON-ready values."""
+        return to_dict(self._record)
 
     def set_metadata(self, metadata: dict[str, str]) -> dict[str, str]:
         """Merge keys into the metadata (other keys stay); return the whole new map."""
@@ -505,6 +510,10 @@ class Edge:
 
     def __repr__(self) -> str:
         return f"<Edge {self.source_kref} -{self.edge_type}-> {self.target_kref}>"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The edge's fields as plain JSON-ready values."""
+        return to_dict(self._record)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Edge) and (other.source_kref, other.target_kref, other.edge_type) == (

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from .kref import Kref
+from .times import to_stamp
 
 Metadata = dict[str, str]
 
@@ -208,12 +209,12 @@ R = TypeVar("R")
 
 
 def to_dict(record: Any) -> dict[str, Any]:
-    """A record as plain JSON-ready values (times as ISO strings)."""
+    """A record as plain JSON-ready values (times as UTC ISO 8601 stamps, as stored)."""
     out: dict[str, Any] = {}
     for f in dataclasses.fields(record):
         value = getattr(record, f.name)
         if isinstance(value, datetime):
-            value = value.isoformat()
+            value = to_stamp(value)
         elif dataclasses.is_dataclass(value):
             value = to_dict(value)
         elif isinstance(value, tuple):

@@ -522,6 +522,10 @@ class SQLiteBackend:
         ).fetchone()
         if current is not None and current[0] == rid:
             return
+        if current is not None:  # the tag leaves its holder: say so in history and events
+            holder = self._revision_record(conn, current[0])
+            self._record_untag(conn, item_id, current[0], holder.number, tag, stamp)
+            self._emit(conn, "revision.untagged", holder.kref, tag=tag, moved_to=number)
         self._move_tag(conn, item_id, rid, number, tag, stamp)
         if tag == PUBLISHED:
             conn.execute("UPDATE revisions SET published = 1 WHERE id = ?", (rid,))
