@@ -153,11 +153,11 @@ class Client:
     def resolve_many(self, krefs: Iterable[Kref | str]) -> list[str | None]:
         """Locations of many krefs in one round trip, in order; ``None`` where a kref
         selects nothing. Bad krefs raise before anything is read."""
-        return self.backend.resolve_many([_item_kref(k) for k in krefs])
+        return self.backend.resolve_many([_item_kref(k) for k in _many(krefs, "krefs")])
 
     def batch_get_revisions(self, krefs: Iterable[Kref | str]) -> list[Revision | None]:
         """Many revisions in one round trip, in order; ``None`` where nothing matches."""
-        records = self.backend.batch_get_revisions([_item_kref(k) for k in krefs])
+        records = self.backend.batch_get_revisions([_item_kref(k) for k in _many(krefs, "krefs")])
         return [Revision(r, self) if r is not None else None for r in records]
 
     def batch_create_revisions(
@@ -252,6 +252,13 @@ class Client:
 
     def get_event_capabilities(self) -> EventCapabilities:
         return self.backend.event_capabilities()
+
+
+def _many(values: object, what: str) -> Iterable:
+    """A list-like argument; a lone string is refused rather than read letter by letter."""
+    if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
+        raise ValidationError(f"{what} must be a list of krefs, not {type(values).__name__}")
+    return values
 
 
 def _item_kref(value: object) -> Kref:

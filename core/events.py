@@ -16,12 +16,18 @@ from functools import lru_cache
 
 from .errors import ValidationError
 
-_ROUTING_WORD = re.compile(r"^(?:[a-z][a-z0-9_]*|\*|#)$")
+_ROUTING_WORD = re.compile(r"^(?:[a-z][a-z0-9_]*|\*|#)\Z")
+
+
+def routing_matcher(pattern: str) -> Callable[[str], bool]:
+    """A predicate for routing keys matching an AMQP-style topic pattern."""
+    if not isinstance(pattern, str):
+        raise ValidationError(f"routing key filter must be a string, not {type(pattern).__name__}")
+    return _routing_matcher(pattern)
 
 
 @lru_cache(maxsize=256)
-def routing_matcher(pattern: str) -> Callable[[str], bool]:
-    """A predicate for routing keys matching an AMQP-style topic pattern."""
+def _routing_matcher(pattern: str) -> Callable[[str], bool]:
     words = pattern.split(".")
     for word in words:
         if not _ROUTING_WORD.match(word):
@@ -45,9 +51,15 @@ def _topic_match(pattern: tuple[str, ...], words: tuple[str, ...]) -> bool:
     return (head == "*" or head == words[0]) and _topic_match(rest, words[1:])
 
 
-@lru_cache(maxsize=256)
 def kref_matcher(pattern: str) -> Callable[[str], bool]:
     """A predicate for krefs matching a glob with ``*`` and ``**``."""
+    if not isinstance(pattern, str):
+        raise ValidationError(f"kref filter must be a string, not {type(pattern).__name__}")
+    return _kref_matcher(pattern)
+
+
+@lru_cache(maxsize=256)
+def _kref_matcher(pattern: str) -> Callable[[str], bool]:
     if not pattern.startswith("kref://"):
         raise ValidationError(
             f"kref filter {pattern!r} must start with 'kref://', e.g. 'kref://show/**/*.model'"
@@ -68,7 +80,7 @@ def kref_matcher(pattern: str) -> Callable[[str], bool]:
         else:
             out.append(re.escape(pattern[i]))
             i += 1
-    regex = re.compile("^" + "".join(out) + "$")
+    regex = re.compile("^" + "".join(out) + r"\Z")
     if with_query:
         return lambda kref: regex.match(kref) is not None
     return lambda kref: regex.match(kref.split("?", 1)[0]) is not None
@@ -76,8 +88,8 @@ def kref_matcher(pattern: str) -> Callable[[str], bool]:
 
 def event_filter(routing_key_filter: str | None, kref_filter: str | None) -> Callable[[str, str], bool]:
     """One predicate ``(routing_key, kref) -> bool`` for both filters (validated now)."""
-    by_key = routing_matcher(routing_key_filter) if routing_key_filter else None
-    by_kref = kref_matcher(kref_filter) if kref_filter else None
+    by_key = routing_matcher(routing_key_filter) if routing_key_filter is not None else None
+    by_kref = kref_matcher(kref_filter) if kref_filter is not None else None
 
     def accept(routing_key: str, kref: str) -> bool:
         return (by_key is None or by_key(routing_key)) and (by_kref is None or by_kref(kref))

@@ -29,11 +29,11 @@ from .errors import KrefError
 from .times import parse_time
 
 SCHEME = "kref://"
-_NAME = re.compile(r"^[^\W][\w-]{0,127}$")
-_ITEM_NAME = re.compile(r"^[^\W](?:[\w-]|\.(?!\.)){0,127}$")
-_KIND = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-_TAG = re.compile(r"^[^\W](?:[\w-]|\.(?!\.)){0,63}$")
-_ARTIFACT = re.compile(r"^[^\W](?:[\w-]|\.(?!\.)){0,254}$")
+_NAME = re.compile(r"^[^\W][\w-]{0,127}\Z")
+_ITEM_NAME = re.compile(r"^[^\W](?:[\w-]|\.(?!\.)){0,127}\Z")
+_KIND = re.compile(r"^[a-z][a-z0-9_]{0,63}\Z")
+_TAG = re.compile(r"^[^\W](?:[\w-]|\.(?!\.)){0,63}\Z")
+_ARTIFACT = re.compile(r"^[^\W](?:[\w-]|\.(?!\.)){0,254}\Z")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _QUERY_KEYS = ("r", "t", "time", "a")
 
@@ -119,14 +119,20 @@ _FAST_PATH = re.compile(
     r"^kref://(?P<project>[^\W][\w-]{0,127})(?P<spaces>(?:/[^\W][\w-]{0,127})*)"
     r"(?:/(?P<item>[^\W](?:[\w-]|\.(?!\.)){0,127})\.(?P<kind>[a-z][a-z0-9_]{0,63}))?"
     r"(?:\?(?P<query>r=[1-9][0-9]*|t=[^\W](?:[\w-]|\.(?!\.)){0,63}))?"
-    r"(?:&a=(?P<artifact>[^\W](?:[\w-]|\.(?!\.)){0,254}))?$"
+    r"(?:&a=(?P<artifact>[^\W](?:[\w-]|\.(?!\.)){0,254}))?\Z"
 )
 
 
-@lru_cache(maxsize=65536)
 def parse(uri: str) -> KrefParts:
     """Parse a kref string into its parts; raise :class:`KrefError` if it does not fit."""
-    fast = _FAST_PATH.match(uri) if isinstance(uri, str) else None
+    if not isinstance(uri, str):
+        raise KrefError(f"a kref must be a string, not {type(uri).__name__}")
+    return _parse_cached(uri)
+
+
+@lru_cache(maxsize=65536)
+def _parse_cached(uri: str) -> KrefParts:
+    fast = _FAST_PATH.match(uri)
     if fast is not None and fast["item"] is not None and not fast["item"].endswith("."):
         query, artifact = fast["query"], fast["artifact"]
         if artifact is None or (query is not None and not artifact.endswith(".")):
@@ -276,6 +282,9 @@ class Kref(str):
         return cls(format_kref(parts))
 
     def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Kref is immutable")
+
+    def __delattr__(self, name: str) -> None:
         raise AttributeError("Kref is immutable")
 
     def __reduce__(self):

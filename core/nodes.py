@@ -408,7 +408,7 @@ class Revision(_Node):
         return Edge(record, self._client)
 
     def get_edges(self, edge_type_filter: str | None = None, direction: int = OUTGOING) -> list[Edge]:
-        if direction not in (0, 1, 2):
+        if isinstance(direction, bool) or not isinstance(direction, int) or direction not in (0, 1, 2):
             raise ValidationError(
                 f"direction must be OUTGOING (0), INCOMING (1) or BOTH (2), not {direction!r}"
             )

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 from .errors import ValidationError
 
-_MINUTE = re.compile(r"^\d{12}$")
+_MINUTE = re.compile(r"^\d{12}\Z")
 
 
 def parse_time(value: datetime | str) -> datetime:
@@ -24,7 +24,7 @@ def parse_time(value: datetime | str) -> datetime:
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, str):
-        text = value.strip()
+        text = value
         if _MINUTE.match(text):
             try:
                 start = datetime.strptime(text, "%Y%m%d%H%M").replace(tzinfo=timezone.utc)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from .errors import ValidationError
 
-EDGE_TYPE = re.compile(r"^[A-Z][A-Z0-9_]{0,49}$")
+EDGE_TYPE = re.compile(r"^[A-Z][A-Z0-9_]{0,49}\Z")
 LOCATION_SCHEMES = ("file", "smb", "nfs", "s3", "gs")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")

@@ -46,6 +46,7 @@ from ..records import (
     SpaceRecord,
     TagEvent,
     TraversalNode,
+    to_dict,
 )
 from ..times import from_stamp, now_stamp, parse_time, to_stamp
 from .sqlite_schema import migrate
@@ -430,7 +431,8 @@ class SQLiteBackend:
     def batch_create_revisions(
         self, specs: Sequence[RevisionSpec], idempotency_key: str | None
     ) -> list[RevisionRecord]:
-        digest = hashlib.sha256(repr(specs).encode()).hexdigest()
+        canonical = json.dumps([to_dict(spec) for spec in specs], sort_keys=True)
+        digest = hashlib.sha256(canonical.encode()).hexdigest()
         with self._write() as conn:
             if idempotency_key is not None:
                 row = conn.execute(
@@ -1309,7 +1311,14 @@ class SQLiteBackend:
         accept = event_filter(routing_key_filter, kref_filter)
         start = parse_cursor(cursor) if cursor is not None else (0 if from_beginning else None)
         if consumer_group is not None:
-            return self._group_stream(consumer_group, accept, start, timeout)
+            # join the group now, so a new group starts at this call, not at the first read
+            with self._write() as conn:
+                conn.execute(
+                    "INSERT INTO consumer_groups (name, position) VALUES (?, ?)"
+                    " ON CONFLICT (name) DO NOTHING",
+                    (consumer_group, self._head() if start is None else start),
+                )
+            return self._group_stream(consumer_group, accept, timeout)
         return self._stream(accept, self._head() if start is None else start, timeout)
 
     def _wait(self, position: int, deadline: float | None) -> bool:
@@ -1335,14 +1344,9 @@ class SQLiteBackend:
                 if accept(row[1], row[2]):
                     yield self._event(row)
 
-    def _group_stream(self, group: str, accept, start: int | None, timeout: float | None) -> Iterator[Event]:
+    def _group_stream(self, group: str, accept, timeout: float | None) -> Iterator[Event]:
         """Members of a group share one position: each event goes to one member, and the
         position is committed as the event is handed out."""
-        with self._write() as conn:
-            conn.execute(
-                "INSERT INTO consumer_groups (name, position) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
-                (group, self._head() if start is None else start),
-            )
         while True:
             taken = None
             with self._write() as conn:
