@@ -202,6 +202,20 @@ def test_resending_after_a_revision_of_the_batch_was_deleted(client: splice.Clie
     assert dump(client) == before
 
 
+def test_resending_never_answers_with_someone_elses_revision(client: splice.Client, assets) -> None:
+    [made] = client.batch_create_revisions([{"item": MODEL}], idempotency_key="k-reused")
+    made.delete()
+    unrelated = client.get_item(TEXTURE).create_revision()
+    before = dump(client)
+    try:
+        again = client.batch_create_revisions([{"item": MODEL}], idempotency_key="k-reused")
+    except (ConflictError, NotFoundError):
+        again = None
+    assert again is None or [r.item_kref for r in again] == [MODEL]
+    assert again is None or unrelated.kref not in [r.kref for r in again]
+    assert dump(client) == before
+
+
 def test_a_failed_batch_does_not_use_up_its_key(client: splice.Client, assets) -> None:
     bad = [{"item": MODEL}, {"item": RIG, "edges": [{"target": f"{RIG}?r=3", "edge_type": "DEPENDS_ON"}]}]
     with pytest.raises(NotFoundError):

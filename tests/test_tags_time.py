@@ -299,6 +299,39 @@ def test_revision_by_time_refuses_unreadable_times(client: splice.Client, hero: 
             hero.get_revision_by_time(bad, "approved")
 
 
+def test_time_queries_answer_only_with_the_items_own_revisions(
+    client: splice.Client, hero: splice.Item
+) -> None:
+    r1 = hero.create_revision()
+    r1.tag("approved")
+    t = moment()
+    r1.delete()
+    other = hero.get_space().create_item("villain", "model").create_revision()
+    assert hero.get_revision_by_time(t, "approved") is None  # r1 is gone
+    assert hero.get_revision_by_time(t, "latest") is None
+    assert not other.was_tagged("approved")
+    assert not other.was_tagged("approved", t)
+    assert splice.batch_get_revisions([f"{ITEM}?t=approved&time={t.isoformat()}"]) == [None]
+
+
+def test_a_new_item_does_not_inherit_the_history_of_a_deleted_one(
+    client: splice.Client, hero: splice.Item
+) -> None:
+    rev = hero.create_revision()
+    rev.tag("approved")
+    t = moment()
+    hero.delete(force=True)
+    fresh = client.get_space("kref://show/chars").create_item("newcomer", "model")
+    assert fresh.get_tag_history() == []
+    r1 = fresh.create_revision()
+    assert [(e.tag, e.action) for e in fresh.get_tag_history()] == [("latest", "tagged")]
+    assert not r1.was_tagged("approved")
+    # nothing of this item existed at t
+    assert fresh.get_revision_by_time(t, "approved") is None
+    assert fresh.get_revision_by_time(t, "latest") is None
+    assert fresh.get_revision_by_time(t) is None
+
+
 # -- time-based krefs ---------------------------------------------------------
 def test_time_kref_through_get_revision_and_resolve(hero: splice.Item, timeline) -> None:
     t = timeline

@@ -444,7 +444,23 @@ class SQLiteBackend:
                             f"idempotency key {idempotency_key!r} was used for a different batch; "
                             "use a new key for new revisions"
                         )
-                    return [self._revision_record(conn, rid) for rid in json.loads(row[1])]
+                    made = json.loads(row[1])
+                    alive = (
+                        {
+                            r
+                            for (r,) in conn.execute(
+                                f"SELECT id FROM revisions WHERE id IN ({','.join('?' * len(made))})", made
+                            )
+                        }
+                        if made
+                        else set()
+                    )
+                    if len(alive) != len(made):
+                        raise ConflictError(
+                            f"idempotency key {idempotency_key!r}: revisions made by that batch have "
+                            "since been deleted, so its answer cannot be given again; use a new key"
+                        )
+                    return [self._revision_record(conn, rid) for rid in made]
             stamp = now_stamp()
             ids = []
             for spec in specs:

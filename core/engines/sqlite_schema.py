@@ -13,10 +13,11 @@ import sqlite3
 from ..errors import SchemaError
 
 MIGRATIONS: tuple[str, ...] = (
-    # 1: the graph
+    # 1: the graph. Ids are AUTOINCREMENT: tag history and idempotency results keep ids
+    # of deleted rows, and a reused id would hand that history to a stranger.
     """
     CREATE TABLE projects (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
         name TEXT NOT NULL UNIQUE,
         description TEXT NOT NULL DEFAULT '',
         metadata TEXT NOT NULL DEFAULT '{}',
@@ -25,7 +26,7 @@ MIGRATIONS: tuple[str, ...] = (
     );
     -- path: 'project/space/…' (the kref without scheme); parent_path: its project or space
     CREATE TABLE spaces (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
         project_id INTEGER NOT NULL REFERENCES projects(id),
         path TEXT NOT NULL UNIQUE,
         parent_path TEXT NOT NULL,
@@ -36,7 +37,7 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX spaces_parent ON spaces(parent_path);
     CREATE TABLE items (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
         project_id INTEGER NOT NULL REFERENCES projects(id),
         path TEXT NOT NULL UNIQUE,
         parent_path TEXT NOT NULL,
@@ -51,7 +52,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX items_parent ON items(parent_path);
     CREATE INDEX items_kind ON items(kind);
     CREATE TABLE revisions (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
         item_id INTEGER NOT NULL REFERENCES items(id),
         number INTEGER NOT NULL,
         metadata TEXT NOT NULL DEFAULT '{}',
@@ -63,7 +64,7 @@ MIGRATIONS: tuple[str, ...] = (
         UNIQUE (item_id, number)
     );
     CREATE TABLE artifacts (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
         revision_id INTEGER NOT NULL REFERENCES revisions(id),
         name TEXT NOT NULL,
         location TEXT NOT NULL,
@@ -94,7 +95,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX tag_history_lookup ON tag_history(item_id, tag, at);
     CREATE INDEX tag_history_revision ON tag_history(revision_id, tag);
     CREATE TABLE edges (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
         source_id INTEGER NOT NULL REFERENCES revisions(id),
         target_id INTEGER NOT NULL REFERENCES revisions(id),
         edge_type TEXT NOT NULL,
