@@ -431,8 +431,10 @@ class SQLiteBackend:
     def batch_create_revisions(
         self, specs: Sequence[RevisionSpec], idempotency_key: str | None
     ) -> list[RevisionRecord]:
-        canonical = json.dumps([to_dict(spec) for spec in specs], sort_keys=True)
-        digest = hashlib.sha256(canonical.encode()).hexdigest()
+        digest = None
+        if idempotency_key is not None:
+            canonical = json.dumps([to_dict(spec) for spec in specs], sort_keys=True)
+            digest = hashlib.sha256(canonical.encode()).hexdigest()
         with self._write() as conn:
             if idempotency_key is not None:
                 row = conn.execute(
