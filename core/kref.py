@@ -30,10 +30,11 @@ from .times import parse_time
 
 SCHEME = "kref://"
 _NAME = re.compile(r"^[^\W][\w-]{0,127}\Z")
-_ITEM_NAME = re.compile(r"^[^\W](?:[\w-]|\.(?!\.)){0,127}\Z")
+# dotted names: single inner dots only, never at the end
+_ITEM_NAME = re.compile(r"^[^\W](?:[\w-]|\.(?!\.)){0,127}(?<!\.)\Z")
 _KIND = re.compile(r"^[a-z][a-z0-9_]{0,63}\Z")
-_TAG = re.compile(r"^[^\W](?:[\w-]|\.(?!\.)){0,63}\Z")
-_ARTIFACT = re.compile(r"^[^\W](?:[\w-]|\.(?!\.)){0,254}\Z")
+_TAG = re.compile(r"^[^\W](?:[\w-]|\.(?!\.)){0,63}(?<!\.)\Z")
+_ARTIFACT = re.compile(r"^[^\W](?:[\w-]|\.(?!\.)){0,254}(?<!\.)\Z")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _QUERY_KEYS = ("r", "t", "time", "a")
 
@@ -61,49 +62,37 @@ def _bad(uri: str, problem: str) -> KrefError:
     return KrefError(f"bad kref {uri!r}: {problem}")
 
 
-def check_name(value: object, what: str = "name") -> str:
-    """Validate a project or space name; return it."""
+def _check(value: object, pattern: re.Pattern[str], what: str, rule: str) -> str:
     if not isinstance(value, str):
         raise KrefError(f"{what} must be a string, not {type(value).__name__}")
-    if not _NAME.match(value):
-        raise KrefError(f"{what} {value!r} is not allowed: use {NAME_RULE}")
+    if not pattern.match(value):
+        raise KrefError(f"{what} {value!r} is not allowed: use {rule}")
     return value
+
+
+def check_name(value: object, what: str = "name") -> str:
+    """Validate a project or space name; return it."""
+    return _check(value, _NAME, what, NAME_RULE)
 
 
 def check_item_name(value: object) -> str:
     """Validate an item name; return it."""
-    if not isinstance(value, str):
-        raise KrefError(f"item name must be a string, not {type(value).__name__}")
-    if not _ITEM_NAME.match(value) or value.endswith("."):
-        raise KrefError(f"item name {value!r} is not allowed: use {ITEM_RULE}")
-    return value
+    return _check(value, _ITEM_NAME, "item name", ITEM_RULE)
 
 
 def check_kind(value: object) -> str:
     """Validate an item kind; return it."""
-    if not isinstance(value, str):
-        raise KrefError(f"kind must be a string, not {type(value).__name__}")
-    if not _KIND.match(value):
-        raise KrefError(f"kind {value!r} is not allowed: use {KIND_RULE}")
-    return value
+    return _check(value, _KIND, "kind", KIND_RULE)
 
 
 def check_tag(value: object) -> str:
     """Validate a tag name; return it."""
-    if not isinstance(value, str):
-        raise KrefError(f"tag must be a string, not {type(value).__name__}")
-    if not _TAG.match(value) or value.endswith("."):
-        raise KrefError(f"tag {value!r} is not allowed: use {TAG_RULE}")
-    return value
+    return _check(value, _TAG, "tag", TAG_RULE)
 
 
 def check_artifact_name(value: object) -> str:
     """Validate an artifact name; return it."""
-    if not isinstance(value, str):
-        raise KrefError(f"artifact name must be a string, not {type(value).__name__}")
-    if not _ARTIFACT.match(value) or value.endswith("."):
-        raise KrefError(f"artifact name {value!r} is not allowed: use {ARTIFACT_RULE}")
-    return value
+    return _check(value, _ARTIFACT, "artifact name", ARTIFACT_RULE)
 
 
 def _segment(uri: str, seg: str, what: str, check) -> str:
@@ -117,9 +106,9 @@ def _segment(uri: str, seg: str, what: str, check) -> str:
 # alone; anything it refuses goes through the careful path below, which says why.
 _FAST_PATH = re.compile(
     r"^kref://(?P<project>[^\W][\w-]{0,127})(?P<spaces>(?:/[^\W][\w-]{0,127})*)"
-    r"(?:/(?P<item>[^\W](?:[\w-]|\.(?!\.)){0,127})\.(?P<kind>[a-z][a-z0-9_]{0,63}))?"
-    r"(?:\?(?P<query>r=[1-9][0-9]*|t=[^\W](?:[\w-]|\.(?!\.)){0,63}))?"
-    r"(?:&a=(?P<artifact>[^\W](?:[\w-]|\.(?!\.)){0,254}))?\Z"
+    r"/(?P<item>[^\W](?:[\w-]|\.(?!\.)){0,127}(?<!\.))\.(?P<kind>[a-z][a-z0-9_]{0,63})"
+    r"(?:\?(?:r=(?P<number>[1-9][0-9]*)|t=(?P<tag>[^\W](?:[\w-]|\.(?!\.)){0,63}(?<!\.)))"
+    r"(?:&a=(?P<artifact>[^\W](?:[\w-]|\.(?!\.)){0,254}(?<!\.)))?)?\Z"
 )
 
 
@@ -133,22 +122,22 @@ def parse(uri: str) -> KrefParts:
 @lru_cache(maxsize=65536)
 def _parse_cached(uri: str) -> KrefParts:
     fast = _FAST_PATH.match(uri)
-    if fast is not None and fast["item"] is not None and not fast["item"].endswith("."):
-        query, artifact = fast["query"], fast["artifact"]
-        if artifact is None or (query is not None and not artifact.endswith(".")):
-            tag = query[2:] if query and query[0] == "t" else None
-            if tag is None or not tag.endswith("."):
-                spaces = tuple(fast["spaces"][1:].split("/")) if fast["spaces"] else ()
-                number = int(query[2:]) if query and query[0] == "r" else None
-                return KrefParts(
-                    fast["project"], spaces, fast["item"], fast["kind"], number, tag, None, artifact
-                )
+    if fast is not None:  # an item kref with at most r= or t=, and a=
+        number = fast["number"]
+        return KrefParts(
+            fast["project"],
+            tuple(fast["spaces"][1:].split("/")) if fast["spaces"] else (),
+            fast["item"],
+            fast["kind"],
+            int(number) if number else None,
+            fast["tag"],
+            None,
+            fast["artifact"],
+        )
     return _parse(uri)
 
 
 def _parse(uri: str) -> KrefParts:
-    if not isinstance(uri, str):
-        raise KrefError(f"a kref must be a string, not {type(uri).__name__}")
     if not uri.startswith(SCHEME):
         raise _bad(uri, "it must start with 'kref://'")
     if _CONTROL.search(uri):
