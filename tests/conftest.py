@@ -1,8 +1,10 @@
 """Fixtures shared by the whole suite.
 
 The contract suite takes the engine as a fixture: every test that asks for
-``client`` runs once per engine in ``ENGINES``. A later engine (PostgreSQL,
-remote) adds a factory here and the same tests run against it.
+``client`` (or ``engine_url``) runs once per engine in ``ENGINES``. Each engine
+has a fixture ``engine_<name>`` giving a factory ``(tmp_path) -> URL of a fresh,
+empty store``; engines that need a server (PostgreSQL, the splice server) start
+it once per session in their own support module and skip where it cannot run.
 """
 
 from __future__ import annotations
@@ -11,21 +13,35 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
 import splice
 
+# support modules that register engine fixtures (imported for their fixtures)
+pytest_plugins = [
+    name for name in ("pg_support", "remote_support") if (Path(__file__).parent / f"{name}.py").exists()
+]
 
-def _sqlite(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'store.db'}"
+ENGINES = ["sqlite"]
+if "pg_support" in pytest_plugins:
+    ENGINES.append("postgresql")
+if "remote_support" in pytest_plugins:
+    ENGINES.append("remote-sqlite")
+    if "pg_support" in pytest_plugins:
+        ENGINES.append("remote-postgresql")
+
+EngineFactory = Callable[[Path], str]
 
 
-# name -> factory(tmp_path) -> URL of a fresh, empty store
-ENGINES: dict[str, Callable[[Path], str]] = {"sqlite": _sqlite}
+@pytest.fixture(scope="session")
+def engine_sqlite() -> EngineFactory:
+    return lambda tmp_path: f"sqlite:///{tmp_path / 'store.db'}"
 
 
-@pytest.fixture(params=sorted(ENGINES))
+@pytest.fixture(params=ENGINES)
 def engine_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The URL of a fresh store of each engine."""
-    return ENGINES[request.param](tmp_path)
+    factory: EngineFactory = request.getfixturevalue("engine_" + request.param.replace("-", "_"))
+    return factory(tmp_path)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 import pytest
+
 import splice
 from splice.errors import (
     AlreadyExistsError,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-import splice
 from model_support import dump, events
+
+import splice
 from splice.errors import ConflictError, NotFoundError, ValidationError
 
 MODEL = "kref://show/assets/hero.model"

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 import splice
 from splice.cli import build_parser, main
 

@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
 import splice
 
 pytestmark = pytest.mark.slow

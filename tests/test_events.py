@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 import pytest
+
 import splice
 from splice import Event, Kref
 from splice.errors import ImmutableError, NotFoundError, SpliceError, ValidationError

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-import splice
 from model_support import dump
+
+import splice
 from splice.errors import AlreadyExistsError, NotFoundError, ValidationError
 
 

@@ -9,6 +9,7 @@ import copy
 import pickle
 
 import pytest
+
 import splice
 from splice import Kref
 from splice.errors import KrefError, ValidationError

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-import splice
 from model_support import dump, events
+
+import splice
 from splice.errors import (
     AlreadyExistsError,
     KrefError,

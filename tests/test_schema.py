@@ -9,6 +9,7 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+
 import splice
 import splice.client
 from splice.engines.sqlite import SQLiteBackend, sqlite_path

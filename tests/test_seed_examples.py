@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import splice
 from model_support import moment
+
+import splice
 
 
 def seed(snippet: str, namespace: dict[str, Any], adapt: dict[str, str] | None = None) -> dict[str, Any]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-import splice
 from model_support import dump, moment
+
+import splice
 from splice.errors import ImmutableError, NotFoundError, ValidationError
 
 ITEM = "kref://show/chars/hero.model"
