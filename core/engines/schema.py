@@ -83,7 +83,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX tags_revision ON tags(revision_id);
     -- every tag and untag ever (ids only grow; rows are never changed)
     CREATE TABLE tag_history (
-        id $int PRIMARY KEY,
+        id $pk,
         item_id $int NOT NULL,
         revision_id $int NOT NULL,
         revision_number $int NOT NULL,
@@ -107,7 +107,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX edges_target ON edges(target_id, source_id);
     -- each change is one revision of the bundle item; member_kref survives the member
     CREATE TABLE bundle_changes (
-        id $int PRIMARY KEY,
+        id $pk,
         bundle_item_id $int NOT NULL REFERENCES items(id),
         revision_number $int NOT NULL,
         action $text NOT NULL CHECK (action IN ('added', 'removed')),
