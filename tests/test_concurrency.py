@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -76,8 +75,9 @@ def _run(target, args_for, n: int) -> list[tuple[int, list[int], str | None]]:
 
 
 @pytest.fixture
-def shared_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'shared.db'}"
+def shared_url(engine_url: str) -> str:
+    """One store of each engine, shared by every worker process."""
+    return engine_url
 
 
 def test_eight_processes_get_unique_gapless_revision_numbers(shared_url: str) -> None:

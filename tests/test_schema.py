@@ -14,7 +14,7 @@ import splice
 import splice.client
 from splice.engines.sqlite import SQLiteBackend, sqlite_path
 from splice.engines.sqlite_schema import MIGRATIONS, SCHEMA_VERSION, migrate
-from splice.errors import EngineError, SchemaError
+from splice.errors import EngineError, SchemaError, ValidationError
 
 STAMP = "2024-06-01T12:00:00.000000Z"
 
@@ -276,3 +276,61 @@ def test_engines_are_found_by_scheme_through_entry_points(
     finally:
         client.close()
     assert store.exists()
+
+
+# -- PostgreSQL: the same migrations, kept in the schema's splice_schema table ---------------
+def _pg_schema(pg_base_url: str, version: int) -> str:
+    """A schema of the test database at ``version``, with one project in it; its URL."""
+    import uuid
+
+    import psycopg
+
+    from splice.engines import schema
+    from splice.engines.postgres import DIALECT
+
+    name = f"up_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_base_url, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{name}"')
+        conn.execute(f'SET search_path TO "{name}"')
+        conn.execute("CREATE TABLE splice_schema (version BIGINT NOT NULL)")
+        conn.execute("INSERT INTO splice_schema VALUES (%s)", (version,))
+        for migration in schema.MIGRATIONS[: min(version, schema.SCHEMA_VERSION)]:
+            for statement in schema.render(migration, **DIALECT):
+                conn.execute(statement)
+        if version >= 1:
+            conn.execute(
+                "INSERT INTO projects (name, description, metadata, created_at, author)"
+                " VALUES ('old', '', '{}', '2024-01-01T00:00:00.000000Z', 'someone')"
+            )
+    return f"{pg_base_url}?schema={name}"
+
+
+def _pg_version(url: str) -> int:
+    import psycopg
+
+    from splice.engines.postgres import split_url
+
+    conninfo, name = split_url(url)
+    with psycopg.connect(conninfo) as conn:
+        return conn.execute(f'SELECT version FROM "{name}".splice_schema').fetchone()[0]
+
+
+@pytest.mark.skipif(len(MIGRATIONS) < 2, reason="only one migration: nothing to upgrade from")
+def test_postgresql_store_is_upgraded_in_place(pg_base_url: str) -> None:
+    url = _pg_schema(pg_base_url, 1)
+    with splice.connect(url, user="tester") as client:
+        assert [p.name for p in client.get_projects()] == ["old"]
+        client.get_project("old").create_item("hero", "model").create_revision()
+    assert _pg_version(url) == len(MIGRATIONS)
+
+
+def test_postgresql_store_newer_than_splice_is_refused(pg_base_url: str) -> None:
+    url = _pg_schema(pg_base_url, len(MIGRATIONS) + 1)
+    with pytest.raises(SchemaError, match="newer than this splice"):
+        splice.connect(url, user="tester")
+    assert _pg_version(url) == len(MIGRATIONS) + 1
+
+
+def test_postgresql_bad_schema_name_is_refused(pg_base_url: str) -> None:
+    with pytest.raises(ValidationError, match="schema 'Bad-Name'"):
+        splice.connect(f"{pg_base_url}?schema=Bad-Name", user="tester")
