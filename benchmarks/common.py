@@ -10,6 +10,7 @@ from typing import Any
 
 RATE = "/s"
 MS = "ms"
+ROUNDS = 5  # timed rounds of rate_of and ms_of (``--rounds``)
 
 
 @dataclass
@@ -24,6 +25,8 @@ class Figure:
     baseline_name: str
     baseline_value: float
     strict: bool = False  # the goal is < (or >), not <= (or >=)
+    engine: str = "sqlite"  # the splice engine measured
+    sqlite_value: float | None = None  # SQLite's value on the same data, for the ratio engine/SQLite
     details: list[str] = field(default_factory=list)  # more lines to print
     extra: dict[str, Any] = field(default_factory=dict)  # more numbers for --json
 
@@ -45,9 +48,19 @@ class Figure:
             return self.baseline_value / self.value if self.value else float("inf")
         return self.value / self.baseline_value if self.baseline_value else float("inf")
 
+    @property
+    def vs_sqlite(self) -> float | None:
+        """This engine's cost over SQLite's on the same data (2.0: twice SQLite's time per operation)."""
+        if self.engine == "sqlite" or not self.sqlite_value:
+            return None
+        if self.unit == RATE:
+            return self.sqlite_value / self.value if self.value else float("inf")
+        return self.value / self.sqlite_value
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
+            "engine": self.engine,
             "title": self.title,
             "value": self.value,
             "unit": self.unit,
@@ -56,6 +69,7 @@ class Figure:
             "passed": self.passed,
             "baseline": {"name": self.baseline_name, "value": self.baseline_value, "unit": self.unit},
             "cost_ratio_vs_baseline": self.ratio,
+            "cost_ratio_vs_sqlite": self.vs_sqlite,
             "details": self.details,
             **self.extra,
         }
@@ -71,12 +85,19 @@ def fmt(value: float, unit: str) -> str:
     return f"{value:,.0f} ms"
 
 
-def ratio_text(ratio: float) -> str:
-    return f"{ratio:.1f}x baseline's cost" if ratio >= 1 else f"{1 / ratio:.1f}x faster than baseline"
+def ratio_text(ratio: float, of: str = "baseline") -> str:
+    if ratio != ratio:  # nan
+        return "n/a"
+    return f"{ratio:.1f}x {of}'s cost" if ratio >= 1 else f"{1 / ratio:.1f}x faster than {of}"
 
 
-def rate_of(run: Callable[[], int], rounds: int = 5, warmup: int = 1) -> float:
+def rounds_text(what: str = "round") -> str:
+    return f"median of {ROUNDS} {what}s after 1 warm-up" if ROUNDS > 1 else f"1 {what} after 1 warm-up"
+
+
+def rate_of(run: Callable[[], int], rounds: int | None = None, warmup: int = 1) -> float:
     """Operations per second of ``run`` (which returns how many it did): median of rounds."""
+    rounds = rounds or ROUNDS
     for _ in range(warmup):
         run()
     rates = []
@@ -87,8 +108,9 @@ def rate_of(run: Callable[[], int], rounds: int = 5, warmup: int = 1) -> float:
     return statistics.median(rates)
 
 
-def ms_of(run: Callable[[], object], rounds: int = 5, warmup: int = 1) -> float:
+def ms_of(run: Callable[[], object], rounds: int | None = None, warmup: int = 1) -> float:
     """Milliseconds one call of ``run`` takes: median of rounds."""
+    rounds = rounds or ROUNDS
     for _ in range(warmup):
         run()
     times = []

@@ -1,18 +1,22 @@
 """Figure 3: publish = one revision + 3 artifacts + 2 edges + a tag, with its events.
 
 Each publish is one ``splice.batch_create_revisions([spec])`` call (one
-transaction) on a store built through splice in a temporary folder: 1,000
+transaction) on a store built through splice, on each engine (a SQLite file in
+a temporary folder, or a fresh PostgreSQL schema ``bench_publish``): 1,000
 shot items to publish into and 200 asset models (one revision each) that the
 edges point at.
 
 Each shot is published again and again, so ``published`` usually moves from
-the shot's previous revision. Baseline: bare ``sqlite3`` writing the same rows
-as splice into the same tables of a store splice created (WAL,
-``synchronous=NORMAL`` as splice sets it), in one transaction per publish,
-with no lookups or checks: the item's revision counter, the revision,
-``latest`` and ``published`` in tags and tag_history (plus the untag row and
-event when ``published`` moves), 3 artifacts, 2 edges and the events. The
-rows each side wrote per publish are counted and printed.
+the shot's previous revision. Baseline: the bare driver writing the same rows
+as splice into the same tables of a second store splice created, in one
+transaction per publish, one statement per row, with no lookups or checks: the
+item's revision counter, the revision, ``latest`` and ``published`` in tags and
+tag_history (plus the untag row and event when ``published`` moves), 3
+artifacts, 2 edges and the events. ``sqlite3`` on a file in WAL with
+``synchronous=NORMAL`` as splice sets it (``BEGIN IMMEDIATE``, splice's write
+lock); ``psycopg`` on the same PostgreSQL database (``BEGIN``; no advisory lock,
+no ``NOTIFY``: those are splice's, not rows). The rows each side wrote per
+publish are counted and printed.
 """
 
 from __future__ import annotations
@@ -20,17 +24,24 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import splice
 
-from .common import RATE, Figure, rate_of
+from .common import RATE, Figure, rate_of, rounds_text
+from .engines import POSTGRESQL, SQLITE, PgServer
 
 GOAL = 2_000  # publishes per second
 SHOTS = 1_000
 ASSETS = 200
 ROUND = 500  # publishes per timed round
 TABLES = ("revisions", "artifacts", "edges", "tags", "tag_history", "events")
+SCHEMA = "bench_publish"
+BASELINE = {
+    SQLITE: "bare sqlite3 writing the same rows, one transaction per publish",
+    POSTGRESQL: "bare psycopg writing the same rows, one transaction per publish",
+}
 
 
 def _shot(i: int) -> str:
@@ -41,8 +52,8 @@ def _asset(i: int) -> str:
     return f"kref://pub/assets/m{i:03d}.model?r=1"
 
 
-def build_store(path: Path) -> None:
-    client = splice.connect(str(path), user="bench")
+def build_store(url: str) -> None:
+    client = splice.connect(url, user="bench")
     project = splice.create_project("pub", "publish benchmark")
     assets, shots = project.create_space("assets"), project.create_space("shots")
     for i in range(ASSETS):
@@ -77,7 +88,7 @@ def spec(n: int) -> dict:
     }
 
 
-def _counts(conn: sqlite3.Connection) -> dict[str, int]:
+def _counts(conn) -> dict[str, int]:
     return {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in TABLES}
 
 
@@ -91,19 +102,25 @@ def _rows_text(per: dict[str, float]) -> str:
     )
 
 
-def run(workdir: Path, log=print) -> list[Figure]:
-    path = workdir / "publish.db"
-    build_store(path)
-    client = splice.connect(str(path), user="bench")
+def run(workdir: Path, engine: str = SQLITE, pg: PgServer | None = None, per_round: int = ROUND,
+        log: Callable[[str], None] = print) -> list[Figure]:
+    if engine == POSTGRESQL:
+        assert pg is not None
+        url, base_url = pg.fresh(SCHEMA), pg.fresh(SCHEMA + "_base")
+    else:
+        path, base_path = workdir / "publish.db", workdir / "publish-baseline.db"
+        url, base_url = str(path), str(base_path)
+    build_store(url)
+    client = splice.connect(url, user="bench")
     counter = iter(range(10**9))
-    check = sqlite3.connect(path)
+    check = pg.connect(SCHEMA) if engine == POSTGRESQL else sqlite3.connect(path)
     before = _counts(check)
 
     def publish_round() -> int:
         batch = splice.batch_create_revisions
-        for _ in range(ROUND):
+        for _ in range(per_round):
             batch([spec(next(counter))])
-        return ROUND
+        return per_round
 
     rate = rate_of(publish_round)
     published = next(counter)
@@ -111,14 +128,30 @@ def run(workdir: Path, log=print) -> list[Figure]:
     splice_rows = _per_publish(before, _counts(check), published)
     check.close()
 
-    # baseline: the same 18 rows, bare sqlite3, one transaction per publish
-    base_path = workdir / "publish-baseline.db"
-    build_store(base_path)
-    raw = sqlite3.connect(base_path, isolation_level=None)
-    raw.execute("PRAGMA journal_mode = WAL")
-    raw.execute("PRAGMA synchronous = NORMAL")
-    item_ids = [r[0] for r in raw.execute("SELECT id FROM items WHERE kind = 'anim' ORDER BY path")]
-    asset_rids = [r[0] for r in raw.execute(
+    # baseline: the same 18 rows, bare driver, one transaction per publish
+    build_store(base_url)
+    if engine == POSTGRESQL:
+        raw = pg.connect(SCHEMA + "_base")  # autocommit: BEGIN and COMMIT are sent as statements
+
+        def ex(sql: str, params: tuple = ()):
+            return raw.execute(sql.replace("?", "%s"), params or None)
+
+        def insert_id(sql: str, params: tuple) -> int:
+            return ex(sql + " RETURNING id", params).fetchone()[0]
+
+        begin = "BEGIN"
+    else:
+        raw = sqlite3.connect(base_path, isolation_level=None)
+        raw.execute("PRAGMA journal_mode = WAL")
+        raw.execute("PRAGMA synchronous = NORMAL")
+        ex = raw.execute
+
+        def insert_id(sql: str, params: tuple) -> int:
+            return ex(sql, params).lastrowid
+
+        begin = "BEGIN IMMEDIATE"
+    item_ids = [r[0] for r in ex("SELECT id FROM items WHERE kind = 'anim' ORDER BY path")]
+    asset_rids = [r[0] for r in ex(
         "SELECT r.id FROM revisions r JOIN items i ON i.id = r.item_id ORDER BY i.path"
     )]
     numbers = dict.fromkeys(item_ids, 0)
@@ -128,20 +161,19 @@ def run(workdir: Path, log=print) -> list[Figure]:
     stamp = "2024-01-01T00:00:00.000000Z"
 
     def baseline_round() -> int:
-        ex = raw.execute
-        for _ in range(ROUND):
+        for _ in range(per_round):
             n = next(base_counter)
             item_id = item_ids[n % SHOTS]
             numbers[item_id] += 1
             number = numbers[item_id]
             kref = f"{_shot(n % SHOTS)}?r={number}"
-            ex("BEGIN IMMEDIATE")
+            ex(begin)
             ex("UPDATE items SET last_number = ? WHERE id = ?", (number, item_id))
-            rid = ex(
+            rid = insert_id(
                 "INSERT INTO revisions (item_id, number, metadata, created_at, author, published,"
                 " default_artifact) VALUES (?,?,?,?,?,1,'cache')",
                 (item_id, number, '{"artist":"bench","task":"anim"}', stamp, "bench"),
-            ).lastrowid
+            )
             if number > 1:  # 'published' leaves the previous revision
                 ex("INSERT INTO tag_history (item_id, revision_id, revision_number, tag, action, at, author)"
                    " VALUES (?,?,?,'published','untagged',?,?)",
@@ -171,21 +203,23 @@ def run(workdir: Path, log=print) -> list[Figure]:
                 ex("INSERT INTO events (routing_key, kref, action, at, author, metadata)"
                    " VALUES (?,?,?,?,?,?)", (key, k, action, stamp, "bench", meta))
             ex("COMMIT")
-        return ROUND
+        return per_round
 
     base_rate = rate_of(baseline_round)
     base_rows = _per_publish(base_before, _counts(raw), next(base_counter))
     raw.close()
+    if engine == POSTGRESQL:
+        pg.drop(SCHEMA)
+        pg.drop(SCHEMA + "_base")
     return [
         Figure(
             "publish",
             "publish (1 revision + 3 artifacts + 2 edges + tag 'published', with events),"
             " one batch_create_revisions([spec]) per publish",
             rate, RATE, GOAL,
-            "bare sqlite3 writing the same rows, one transaction per publish",
-            base_rate,
+            BASELINE[engine], base_rate, engine=engine,
             details=[
-                f"{ROUND} publishes per round, {SHOTS:,} shots in turn; median of 5 rounds after 1 warm-up"
+                f"{per_round} publishes per round, {SHOTS:,} shots in turn; {rounds_text()}"
                 f" ({published:,} publishes)",
                 f"rows inserted per publish, splice:   {_rows_text(splice_rows)}",
                 f"rows inserted per publish, baseline: {_rows_text(base_rows)} (+ 1 UPDATE each)",

@@ -1,7 +1,9 @@
 """Figure 4: ``get_all_dependents(max_depth=5)`` on a generated studio graph.
 
 Timed per call from about 200 random starting revisions (after 20 warm-up
-calls from others), side by side with the same question asked of:
+calls from others), on each splice engine: the cached SQLite file itself, and
+the same graph copied into a PostgreSQL schema (:mod:`benchmarks.pg_graph`),
+side by side with the same question asked of:
 
 - networkx, in memory: breadth-first search on the reverse adjacency to depth
   5 (``single_source_shortest_path_length(cutoff=5)`` on a DiGraph of
@@ -11,7 +13,7 @@ calls from others), side by side with the same question asked of:
   length(p)``, prepared, one thread.
 
 splice answers with krefs, depths and the edge type that reached each one.
-The three must find the same number of dependents from every start.
+All must find the same number of dependents from every start.
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ from pathlib import Path
 
 import splice
 
-from . import studio_graph
+from . import pg_graph, studio_graph
 from .common import MS, Figure, fmt, percentile
+from .engines import POSTGRESQL, SQLITE, PgServer
 
 GOAL_P50 = 20  # ms
 DEPTH = 5
@@ -158,8 +161,27 @@ def _load_kuzu(kuzu, sqlite_path: Path, db_path: Path) -> None:
                 p.unlink()
 
 
+def _splice(url: str, picked: list[tuple[int, str]]) -> dict:
+    """Times and dependents counts of splice at ``url`` from the starts (the first 20 warm up)."""
+    client = splice.connect(url, user="bench")
+    try:
+        revs = splice.batch_get_revisions([k for _, k in picked])
+        handles = [(rid, rev) for (rid, _), rev in zip(picked, revs, strict=True)]
+
+        def query(_: int, rev) -> int:
+            return len(rev.get_all_dependents(max_depth=DEPTH))
+
+        _timed(query, handles[:20])
+        times, sizes = _timed(query, handles[20:])
+    finally:
+        client.close()
+    return {"times": times, "sizes": sizes}
+
+
 def run(revisions: int, edges: int, seed: int = 1, starts: int = 200, kuzu: bool = True,
-        size_name: str | None = None, log=print) -> list[Figure]:
+        size_name: str | None = None, log=print, engines: tuple[str, ...] = (SQLITE,),
+        pg: PgServer | None = None) -> list[Figure]:
+    """One figure per splice engine in ``engines``, on one graph, with one set of baselines."""
     label = f"{size_name} " if size_name else ""
     log(f"  graph size: {label}{revisions:,} revisions, {edges:,} edges, seed {seed}")
     graph = studio_graph.ensure(revisions, edges, seed, log)
@@ -167,54 +189,53 @@ def run(revisions: int, edges: int, seed: int = 1, starts: int = 200, kuzu: bool
             else f"cached {graph.path.name}")
     log(f"  store: {graph.shows} shows, {graph.items:,} items; {made}")
 
+    urls = {SQLITE: (str(graph.path), made, graph.generated_seconds or 0.0)}
+    if POSTGRESQL in engines:  # loaded before anything is timed
+        assert pg is not None
+        urls[POSTGRESQL] = pg_graph.load(pg, graph, log)
+
     picked = _starts(graph.path, revisions, starts + 20, seed)
-    warm_ids, start_ids = picked[:20], picked[20:]
-    client = splice.connect(str(graph.path), user="bench")
-    revs = splice.batch_get_revisions([k for _, k in picked])
-    handles = {rid: rev for (rid, _), rev in zip(picked, revs, strict=True)}
-    warm = [(rid, handles[rid]) for rid, _ in warm_ids]
-    todo = [(rid, handles[rid]) for rid, _ in start_ids]
-
-    def splice_query(_: int, rev) -> int:
-        return len(rev.get_all_dependents(max_depth=DEPTH))
-
-    _timed(splice_query, warm)
-    times, sizes = _timed(splice_query, todo)
-    client.close()
-    results = {"splice": {"times": times, "sizes": sizes, "setup": made,
-                          "setup_seconds": graph.generated_seconds or 0.0}}
+    warm = [(rid, None) for rid, _ in picked[:20]]
+    todo = [(rid, None) for rid, _ in picked[20:]]
+    results: dict[str, dict] = {}
+    for engine in engines:
+        url, setup, seconds = urls[engine]
+        results[f"splice-{engine}"] = {**_splice(url, picked), "setup": setup, "setup_seconds": seconds}
     results["networkx"] = _networkx(graph.path, warm, todo, log)
     gc.collect()  # let the in-memory graph go before kuzu
     results["kuzu"] = (_kuzu(graph, warm, todo, log) if kuzu
                        else {"skipped": "--no-kuzu"})
 
+    first = results[f"splice-{engines[0]}"]
+    sizes = first["sizes"]
+    p50s = {engine: _stats(results[f"splice-{engine}"]["times"])["p50_ms"] for engine in engines}
     details = [f"graph: {label}{revisions:,} revisions, {edges:,} edges ({graph.shows} shows,"
-               f" {graph.items:,} items), {made}; {len(todo)} random starts, 20 warm-up",
+               f" {graph.items:,} items), {made}; {len(todo)} random starts, 20 warm-up"
+               + (f"; the same on {' and '.join(engines)}" if len(engines) > 1 else ""),
                f"dependents per start: median {statistics.median(sizes):g}, p95 {percentile(sizes, 95):g},"
                f" max {max(sizes):,} (mean {statistics.fmean(sizes):.0f})"]
-    details.append(f"{'engine':<16}{'p50':>12}{'p95':>12}{'mean':>12}{'max':>12}"
-                   f"{'splice/it p50':>15}   setup")
-    p50 = _stats(times)["p50_ms"]
+    ratio_heads = "".join(f"{e + '/it p50':>19}" for e in engines)
+    details.append(f"{'engine':<20}{'p50':>11}{'p95':>11}{'mean':>11}{'max':>11}{ratio_heads}   setup")
     extra: dict = {"graph": {"size": size_name, "revisions": revisions, "edges": edges, "seed": seed,
                              "shows": graph.shows, "items": graph.items,
                              "generated_seconds": graph.generated_seconds},
                    "starts": len(todo), "engines": {}}
-    for engine, got in results.items():
-        name = f"{engine} {got.get('version', '')}".strip()
+    for name, got in results.items():
+        shown = f"{name} {got.get('version', '')}".strip()
         if "skipped" in got:
-            details.append(f"{name:<16}skipped: {got['skipped']}")
-            extra["engines"][engine] = {"skipped": got["skipped"]}
+            details.append(f"{shown:<20}skipped: {got['skipped']}")
+            extra["engines"][name] = {"skipped": got["skipped"]}
             continue
         s = _stats(got["times"])
-        details.append(f"{name:<16}{fmt(s['p50_ms'], MS):>12}{fmt(s['p95_ms'], MS):>12}"
-                       f"{fmt(s['mean_ms'], MS):>12}{fmt(s['max_ms'], MS):>12}"
-                       f"{p50 / s['p50_ms']:>14.2f}x   {got['setup']}")
+        ratios = "".join(f"{p50s[e] / s['p50_ms']:>18.2f}x" for e in engines)
+        details.append(f"{shown:<20}{fmt(s['p50_ms'], MS):>11}{fmt(s['p95_ms'], MS):>11}"
+                       f"{fmt(s['mean_ms'], MS):>11}{fmt(s['max_ms'], MS):>11}{ratios}   {got['setup']}")
         differ = sum(a != b for a, b in zip(got["sizes"], sizes, strict=True))
-        extra["engines"][engine] = {**s, "setup": got["setup"], "setup_seconds": got["setup_seconds"],
-                                    "answers_differ_from_splice": differ}
+        extra["engines"][name] = {**s, "setup": got["setup"], "setup_seconds": got["setup_seconds"],
+                                  "answers_differ_from_splice": differ}
         if differ:
-            details.append(f"{'':<16}!! {differ} of {len(sizes)} starts found a different number"
-                           " of dependents")
+            details.append(f"{'':<20}!! {differ} of {len(sizes)} starts found a different number"
+                           f" of dependents than splice-{engines[0]}")
     if all("skipped" in r or r["sizes"] == sizes for r in results.values()):
         details.append("every engine found the same dependents count from every start")
 
@@ -224,8 +245,10 @@ def run(revisions: int, edges: int, seed: int = 1, starts: int = 200, kuzu: bool
         Figure(
             "dependents",
             f"get_all_dependents(max_depth={DEPTH}) on a studio graph, p50 over random starts",
-            p50, MS, GOAL_P50,
-            "networkx BFS to depth 5 in memory, p50", base_p50,
-            details=details, extra=extra,
+            p50s[engine], MS, GOAL_P50,
+            "networkx BFS to depth 5 in memory, p50", base_p50, engine=engine,
+            sqlite_value=p50s.get(SQLITE), details=details,
+            extra={**extra, "setup": urls[engine][1], "setup_seconds": urls[engine][2]},
         )
+        for engine in engines
     ]

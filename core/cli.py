@@ -206,11 +206,80 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("dot", "svg"), default="dot", help="svg pipes through 'dot -Tsvg'")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
 
+    _server_commands(sub, add)
+    _command("cli_packages:register")(sub, add)  # package, workspace
+    _command("cli_files:register")(sub, add)
+
     p = add(sub, "demo", "cmd_demo", "build the sci-fi-short demo project and show it around",
             epilog="The demo builds a FRESH store at --db (default: a demo store beside the "
                    "per-user one): a file already there is replaced.")
     p.set_defaults(no_client=True)
     return parser
+
+
+_DATA_DIR_HELP = ("the server's data dir: control.db (users, tokens, roles) and, for SQLite, "
+                  "tenants/ (default: the --db folder, else the per-user data folder)")
+
+
+def _server_commands(sub: Any, add: Any) -> None:
+    """``serve`` and the server-side admin tools (they edit the control store directly)."""
+    p = add(sub, "serve", "cmd_serve", "run the splice server (HTTP API, auth, tenants, live events)",
+            epilog="--db is the server's store: a folder of SQLite tenant stores (default), a "
+                   ".db file (the 'default' tenant), or postgresql://…. On first start the admin "
+                   "token is printed once.")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=_positive, default=8765, help="port (default 8765)")
+    p.add_argument("--data-dir", metavar="DIR", help=_DATA_DIR_HELP)
+    p.add_argument("--workers", type=_positive, default=1, help="worker processes (PostgreSQL only)")
+    p.set_defaults(no_client=True)
+
+    def admin_parser(where: Any, name: str, func: str, help: str) -> argparse.ArgumentParser:
+        p = add(where, name, func, help)
+        p.add_argument("--data-dir", metavar="DIR", help=_DATA_DIR_HELP)
+        p.set_defaults(no_client=True)
+        return p
+
+    tenant_opt = {"default": "default", "metavar": "T", "help": "tenant (default: default)"}
+    token = add(sub, "token", "", "server admin: create, list and revoke API tokens (control store)")
+    tsub = token.add_subparsers(dest="what", metavar="ACTION", required=True)
+    p = admin_parser(tsub, "create", "cmd_token_create", "create a token for a user (the user is added "
+                     "if new); the token is printed once")
+    # --user NAME (the global option) names the token's user
+    p.add_argument("--tenant", **tenant_opt)
+    p.add_argument("--role", choices=("viewer", "artist", "supervisor", "admin"), help="also grant this role")
+    p.add_argument("--project", default="*", metavar="P", help="the role's project (default '*': all)")
+    p.add_argument("--label", default="", help="what the token is for")
+    p.add_argument("--service", action="store_true", help="a service token: may send X-Splice-Act-As")
+    p = admin_parser(tsub, "revoke", "cmd_token_revoke", "revoke a token by id (tok_…) or by the token")
+    p.add_argument("token", metavar="TOKEN_OR_ID")
+    p = admin_parser(tsub, "list", "cmd_token_list", "list a tenant's tokens (never their secrets)")
+    p.add_argument("--tenant", **tenant_opt)  # --user NAME: only this user's
+
+    user = add(sub, "user", "", "server admin: add and list users (control store)")
+    usub = user.add_subparsers(dest="what", metavar="ACTION", required=True)
+    p = admin_parser(usub, "add", "cmd_user_add", "add a user to a tenant")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--tenant", **tenant_opt)
+    p = admin_parser(usub, "list", "cmd_user_list", "list a tenant's users and their roles")
+    p.add_argument("--tenant", **tenant_opt)
+
+    role = add(sub, "role", "", "server admin: grant and revoke roles (control store)")
+    rsub = role.add_subparsers(dest="what", metavar="ACTION", required=True)
+    p = admin_parser(rsub, "grant", "cmd_role_grant", "give a user a role on a project or on all ('*')")
+    p.add_argument("name", metavar="USER")
+    p.add_argument("role", choices=("viewer", "artist", "supervisor", "admin"))
+    p.add_argument("--project", default="*", metavar="P", help="default '*': every project")
+    p.add_argument("--tenant", **tenant_opt)
+    p = admin_parser(rsub, "revoke", "cmd_role_revoke", "take a user's role on a project (or '*') away")
+    p.add_argument("name", metavar="USER")
+    p.add_argument("--project", default="*", metavar="P")
+    p.add_argument("--tenant", **tenant_opt)
+
+    tenant = add(sub, "tenant", "", "server admin: add and list tenants (each has its own store)")
+    nsub = tenant.add_subparsers(dest="what", metavar="ACTION", required=True)
+    p = admin_parser(nsub, "add", "cmd_tenant_add", "add a tenant")
+    p.add_argument("name", metavar="T")
+    admin_parser(nsub, "list", "cmd_tenant_list", "list tenants")
 
 
 def _version() -> str:
@@ -228,9 +297,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, usage errors (2)
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     try:
-        from . import cli_commands  # the commands load only now, not for --help
-
-        func = getattr(cli_commands, args.func)
+        func = _command(args.func)
         if getattr(args, "no_client", False):
             return func(args)
         from .client import connect
@@ -253,6 +320,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if type(exc).__module__ == "sqlite3":  # a broken or locked database file
             return _fail(f"database error: {exc}")
         raise
+
+
+def _command(name: str) -> Any:
+    """The function of a command: ``"cmd_x"`` in cli_commands, or ``"module:cmd_x"`` in
+    ``splice.module``. Commands load only now, never for ``--help``."""
+    from importlib import import_module
+
+    module, _, func = name.rpartition(":")
+    return getattr(import_module(f".{module or 'cli_commands'}", __package__), func)
 
 
 def _fail(message: str) -> int:

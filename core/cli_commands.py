@@ -543,3 +543,110 @@ def cmd_demo(args: argparse.Namespace) -> int:
             raise
         raise CliError("the demo is not part of this install (splice.demo is missing)") from None
     return int(demo.run(args.db) or 0)
+
+
+# -- the server and its admin tools ---------------------------------------------------
+# These edit the control store of the server on this machine directly (no token needed:
+# whoever can write the data dir administers the server). Tenant admins use the HTTP
+# routes under /api/v1/admin instead.
+def _server_config(args: argparse.Namespace, **kw: Any) -> Any:
+    from .server.config import ServerConfig
+
+    return ServerConfig.resolve(args.db, getattr(args, "data_dir", None), **kw)
+
+
+def _control(args: argparse.Namespace) -> Any:
+    from .server.control import ControlStore
+
+    return ControlStore(_server_config(args).control_path)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        from .server.serve import serve
+    except ModuleNotFoundError as exc:
+        raise CliError(
+            f"the server needs its extra: pip install 'splice[server]' ({exc.name} is missing)"
+        ) from None
+    return serve(_server_config(args, host=args.host, port=args.port, workers=args.workers))
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    from contextlib import suppress
+
+    from .errors import AlreadyExistsError
+
+    if not args.user:
+        raise ValidationError("splice token create needs --user NAME (the token's user)")
+    control = _control(args)
+    with suppress(AlreadyExistsError):
+        control.add_user(args.tenant, args.user)
+    if args.role:
+        control.grant(args.tenant, args.user, args.role, args.project)
+    token_id, secret = control.create_token(args.tenant, args.user, args.label, args.service)
+    if args.json:
+        _json({"id": token_id, "token": secret, "user": args.user, "tenant": args.tenant})
+    else:
+        _out(f"token {token_id} for {args.user} in tenant {args.tenant} (shown once):", secret)
+    return 0
+
+
+def cmd_token_revoke(args: argparse.Namespace) -> int:
+    token_id = _control(args).revoke_token(args.token)
+    _json({"revoked": token_id}) if args.json else _out(f"revoked {token_id}")
+    return 0
+
+
+def cmd_token_list(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    tokens = [asdict(t) for t in _control(args).list_tokens(args.tenant, args.user)]
+    if args.json:
+        _json(tokens)
+    else:
+        for t in tokens:
+            used = f"last used {t['last_used_at'] or 'never'}"
+            state = f"revoked {t['revoked_at']}" if t["revoked_at"] else used
+            _out(f"{t['id']}  {t['user']}  {'service ' if t['service'] else ''}{t['label']!r}  {state}")
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    _control(args).add_user(args.tenant, args.name)
+    _json({"user": args.name, "tenant": args.tenant}) if args.json else _out(f"added user {args.name}")
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    users = _control(args).list_users(args.tenant)
+    if args.json:
+        _json(users)
+    else:
+        for u in users:
+            roles = ", ".join(f"{r} on {p}" for p, r in sorted(u["roles"].items())) or "no role"
+            _out(f"{u['name']}  ({roles})")
+    return 0
+
+
+def cmd_role_grant(args: argparse.Namespace) -> int:
+    _control(args).grant(args.tenant, args.name, args.role, args.project)
+    _out(f"{args.name} is {args.role} on {args.project}")
+    return 0
+
+
+def cmd_role_revoke(args: argparse.Namespace) -> int:
+    removed = _control(args).revoke_role(args.tenant, args.name, args.project)
+    _out(f"{args.name}: role on {args.project} " + ("revoked" if removed else "was not granted"))
+    return 0
+
+
+def cmd_tenant_add(args: argparse.Namespace) -> int:
+    _control(args).add_tenant(args.name)
+    _out(f"added tenant {args.name}")
+    return 0
+
+
+def cmd_tenant_list(args: argparse.Namespace) -> int:
+    tenants = _control(args).list_tenants()
+    _json(tenants) if args.json else _out(*tenants)
+    return 0

@@ -63,6 +63,18 @@ class EngineError(SpliceError):
     code = "engine"
 
 
+class AuthenticationError(SpliceError):
+    """A splice server did not accept the credentials: no token, or an unknown or revoked one."""
+
+    code = "unauthenticated"
+
+
+class ForbiddenError(SpliceError):
+    """A splice server refused the action: the caller's role is too small for it."""
+
+    code = "forbidden"
+
+
 ERRORS_BY_CODE: dict[str, type[SpliceError]] = {
     cls.code: cls
     for cls in (
@@ -75,5 +87,7 @@ ERRORS_BY_CODE: dict[str, type[SpliceError]] = {
         ConflictError,
         SchemaError,
         EngineError,
+        AuthenticationError,
+        ForbiddenError,
     )
 }

@@ -13,6 +13,7 @@ lock), which keeps revision numbers gapless and event cursors in commit order.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import time as _time
@@ -1281,6 +1282,18 @@ class SQLBackend:
     def _event(row: tuple) -> Event:
         eid, key, kref, action, at, author, meta = row
         return Event(str(eid), key, Kref(kref), action, from_stamp(at), author, json.loads(meta))
+
+    def event_head(self) -> str:
+        """The cursor of the newest event ("0" before the first): a stream that starts
+        "from now" elsewhere (the server's) resumes from here."""
+        return str(self._head())
+
+    def with_actor(self, actor: str) -> SQLBackend:
+        """This engine writing as ``actor`` and sharing its connections (the server makes
+        one per request for the caller). Never close such a view."""
+        view = copy.copy(self)
+        view.actor = actor
+        return view
 
     def _head(self, conn: Connection | None = None) -> int:
         """The cursor position of the newest event."""

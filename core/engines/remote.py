@@ -1,0 +1,584 @@
+"""The remote engine: the whole :class:`~splice.backend.Backend` over HTTP to a splice server.
+
+``splice.connect("http://host:8765", token="spl_…")`` (or ``$SPLICE_URL`` and
+``$SPLICE_TOKEN``). Artists' machines talk to the server, never to the database.
+
+- One kept-alive ``requests.Session``; (connect, read) timeouts.
+- Retries with backoff only where repeating cannot write twice: reads, and
+  ``batch_create_revisions`` when it carries an idempotency key.
+- The server's ``{"error": {"code", "message"}}`` comes back as the same typed
+  error of :mod:`splice.errors`.
+- ``actor``: when it differs from the token's user, requests carry
+  ``X-Splice-Act-As`` (the server allows that to admins and service tokens).
+- ``event_stream`` follows the server's Server-Sent Events and, after a dropped
+  connection or a server restart, reconnects from the last cursor it saw: nothing
+  lost, nothing repeated. Consumer groups pull one event per request instead, so
+  an event is handed to a member only when that member asks for it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import suppress
+from datetime import datetime
+from typing import Any
+
+from ..client import default_user
+from ..errors import AuthenticationError, EngineError, SpliceError, ValidationError
+from ..events import event_filter
+from ..kref import Kref
+from ..records import (
+    ArtifactRecord,
+    ArtifactSpec,
+    BundleChange,
+    BundleMember,
+    EdgeRecord,
+    Event,
+    EventCapabilities,
+    ItemQuery,
+    ItemRecord,
+    Metadata,
+    PathHop,
+    ProjectRecord,
+    RevisionRecord,
+    RevisionSpec,
+    SpaceRecord,
+    TagEvent,
+    TraversalNode,
+)
+from ..wire import API_PREFIX, METHODS, decode_result, encode_args, error_from_body, event_from_dict
+
+ACT_AS_HEADER = "X-Splice-Act-As"
+_RETRY_STATUS = frozenset({502, 503, 504})
+_LONG_POLL = 25.0  # seconds one pull of a consumer group waits at most
+
+
+class RemoteBackend:
+    """A :class:`~splice.backend.Backend` that forwards every call to a splice server."""
+
+    def __init__(
+        self,
+        url: str,
+        actor: str,
+        *,
+        token: str | None = None,
+        timeout: float = 30.0,
+        connect_timeout: float = 5.0,
+        retries: int = 3,
+        reconnect_window: float = 60.0,
+        verify: bool | str = True,
+    ) -> None:
+        import requests  # only the remote engine needs it
+        from requests.adapters import HTTPAdapter
+
+        self._requests = requests
+        self.url = url
+        self._base = url.rstrip("/")
+        self._timeout = (min(connect_timeout, timeout), timeout)
+        self._retries = max(0, int(retries))
+        self._reconnect_window = reconnect_window
+        token = token or os.environ.get("SPLICE_TOKEN")
+        if not token:
+            raise AuthenticationError(
+                f"{url} is a splice server: pass connect(url, token='spl_…') or set SPLICE_TOKEN"
+            )
+        self._session = requests.Session()
+        self._session.verify = verify
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32)
+        self._session.mount("http://", adapter)
+        self._session.mount("https://", adapter)
+        self._session.headers.update(
+            {
+                "Authorization": f"Bearer {token}",
+                "Content-Type": "application/json",
+                "Accept": "application/json",
+                "User-Agent": "splice-remote",
+            }
+        )
+        me = self._request("GET", f"{API_PREFIX}/whoami", None, retry=True)
+        self.token_user: str = me["user"]
+        self.tenant: str = me["tenant"]
+        self.actor = self._choose_actor(actor, me)
+
+    def _choose_actor(self, actor: str, me: dict[str, Any]) -> str:
+        if actor == self.token_user:
+            return actor
+        if me.get("can_act_as"):
+            self._session.headers[ACT_AS_HEADER] = actor
+            return actor
+        if actor == default_user():
+            # connect() filled in the login name; the token says who this is
+            return self.token_user
+        raise ValidationError(
+            f"user {actor!r} is not the token's user {self.token_user!r}, and only admins and "
+            "service tokens may act as another user"
+        )
+
+    def __repr__(self) -> str:
+        return f"<RemoteBackend {self.url} tenant={self.tenant} as {self.actor}>"
+
+    # -- the transport ----------------------------------------------------------
+    def _request(self, verb: str, path: str, body: Any, *, retry: bool) -> Any:
+        requests = self._requests
+        data = None if body is None else json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+        attempts = self._retries + 1 if retry else 1
+        for attempt in range(attempts):
+            last = attempt == attempts - 1
+            try:
+                response = self._session.request(
+                    verb, self._base + path, data=data.encode() if data else None, timeout=self._timeout
+                )
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                if last:
+                    sure = " (the write may or may not have been made)" if not retry else ""
+                    raise EngineError(f"splice server {self.url} did not answer{sure}: {exc}") from None
+                time.sleep(0.1 * 2**attempt)
+                continue
+            if response.status_code in _RETRY_STATUS and not last:
+                time.sleep(0.1 * 2**attempt)
+                continue
+            return self._answer(response)
+        raise AssertionError("unreachable")
+
+    def _answer(self, response: Any) -> Any:
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.status_code == 200 and isinstance(body, dict):
+            return body.get("result", body)
+        error = error_from_body(body, response.status_code)
+        if type(error) is SpliceError and response.status_code in _RETRY_STATUS:
+            error = EngineError(f"splice server {self.url} answered HTTP {response.status_code}")
+        raise error
+
+    def _call(self, method: str, **args: Any) -> Any:
+        spec = METHODS[method]
+        retry = spec.read or (method == "batch_create_revisions" and args.get("idempotency_key") is not None)
+        result = self._request("POST", spec.path, encode_args(method, args), retry=retry)
+        return decode_result(method, result)
+
+    def close(self) -> None:
+        self._session.close()
+
+    # -- projects, spaces, items -------------------------------------------------
+    def create_project(self, name: str, description: str, metadata: Metadata) -> ProjectRecord:
+        return self._call("create_project", name=name, description=description, metadata=metadata)
+
+    def get_project(self, name: str) -> ProjectRecord:
+        return self._call("get_project", name=name)
+
+    def list_projects(self) -> list[ProjectRecord]:
+        return self._call("list_projects")
+
+    def create_space(self, parent: Kref, name: str, metadata: Metadata) -> SpaceRecord:
+        return self._call("create_space", parent=parent, name=name, metadata=metadata)
+
+    def get_space(self, kref: Kref) -> SpaceRecord:
+        return self._call("get_space", kref=kref)
+
+    def list_spaces(self, parent: Kref, recursive: bool) -> list[SpaceRecord]:
+        return self._call("list_spaces", parent=parent, recursive=recursive)
+
+    def create_item(self, parent: Kref, name: str, kind: str, metadata: Metadata) -> ItemRecord:
+        return self._call("create_item", parent=parent, name=name, kind=kind, metadata=metadata)
+
+    def get_item(self, kref: Kref) -> ItemRecord:
+        return self._call("get_item", kref=kref)
+
+    def find_items(self, query: ItemQuery) -> list[ItemRecord]:
+        return self._call("find_items", query=query)
+
+    # -- revisions ---------------------------------------------------------------
+    def create_revision(self, item: Kref, metadata: Metadata) -> RevisionRecord:
+        return self._call("create_revision", item=item, metadata=metadata)
+
+    def batch_create_revisions(
+        self, specs: Sequence[RevisionSpec], idempotency_key: str | None
+    ) -> list[RevisionRecord]:
+        return self._call("batch_create_revisions", specs=list(specs), idempotency_key=idempotency_key)
+
+    def get_revision(self, kref: Kref) -> RevisionRecord:
+        return self._call("get_revision", kref=kref)
+
+    def batch_get_revisions(self, krefs: Sequence[Kref]) -> list[RevisionRecord | None]:
+        return self._call("batch_get_revisions", krefs=list(krefs))
+
+    def list_revisions(self, item: Kref) -> list[RevisionRecord]:
+        return self._call("list_revisions", item=item)
+
+    def get_revision_by_time(self, item: Kref, at: datetime, tag: str | None) -> RevisionRecord | None:
+        return self._call("get_revision_by_time", item=item, at=at, tag=tag)
+
+    def peek_next_revision(self, item: Kref) -> int:
+        return self._call("peek_next_revision", item=item)
+
+    def tag_revision(self, revision: Kref, tag: str) -> RevisionRecord:
+        return self._call("tag_revision", revision=revision, tag=tag)
+
+    def untag_revision(self, revision: Kref, tag: str) -> RevisionRecord:
+        return self._call("untag_revision", revision=revision, tag=tag)
+
+    def tag_history(self, item: Kref, tag: str | None) -> list[TagEvent]:
+        return self._call("tag_history", item=item, tag=tag)
+
+    def was_tagged(self, revision: Kref, tag: str, at: datetime | None) -> bool:
+        return self._call("was_tagged", revision=revision, tag=tag, at=at)
+
+    def set_deprecated(self, kref: Kref, deprecated: bool) -> None:
+        self._call("set_deprecated", kref=kref, deprecated=deprecated)
+
+    def set_default_artifact(self, revision: Kref, name: str) -> RevisionRecord:
+        return self._call("set_default_artifact", revision=revision, name=name)
+
+    # -- artifacts -----------------------------------------------------------------
+    def create_artifact(self, revision: Kref, spec: ArtifactSpec) -> ArtifactRecord:
+        return self._call("create_artifact", revision=revision, spec=spec)
+
+    def get_artifact(self, kref: Kref) -> ArtifactRecord:
+        return self._call("get_artifact", kref=kref)
+
+    def list_artifacts(self, revision: Kref) -> list[ArtifactRecord]:
+        return self._call("list_artifacts", revision=revision)
+
+    def resolve_many(self, krefs: Sequence[Kref]) -> list[str | None]:
+        return self._call("resolve_many", krefs=list(krefs))
+
+    # -- edges and traversal ---------------------------------------------------------
+    def create_edge(self, source: Kref, target: Kref, edge_type: str, metadata: Metadata) -> EdgeRecord:
+        return self._call("create_edge", source=source, target=target, edge_type=edge_type, metadata=metadata)
+
+    def list_edges(self, revision: Kref, edge_type: str | None, direction: int) -> list[EdgeRecord]:
+        return self._call("list_edges", revision=revision, edge_type=edge_type, direction=direction)
+
+    def delete_edge(self, source: Kref, target: Kref, edge_type: str) -> None:
+        self._call("delete_edge", source=source, target=target, edge_type=edge_type)
+
+    def traverse(
+        self,
+        revision: Kref,
+        direction: int,
+        edge_types: Sequence[str] | None,
+        max_depth: int,
+        limit: int | None,
+    ) -> tuple[list[TraversalNode], bool]:
+        return self._call(
+            "traverse",
+            revision=revision,
+            direction=direction,
+            edge_types=list(edge_types) if edge_types is not None else None,
+            max_depth=max_depth,
+            limit=limit,
+        )
+
+    def find_path(
+        self, source: Kref, target: Kref, edge_types: Sequence[str] | None, max_depth: int
+    ) -> list[PathHop] | None:
+        return self._call(
+            "find_path",
+            source=source,
+            target=target,
+            edge_types=list(edge_types) if edge_types is not None else None,
+            max_depth=max_depth,
+        )
+
+    # -- bundles -------------------------------------------------------------------
+    def add_bundle_member(self, bundle: Kref, member: Kref, metadata: Metadata) -> BundleChange:
+        return self._call("add_bundle_member", bundle=bundle, member=member, metadata=metadata)
+
+    def remove_bundle_member(self, bundle: Kref, member: Kref, metadata: Metadata) -> BundleChange:
+        return self._call("remove_bundle_member", bundle=bundle, member=member, metadata=metadata)
+
+    def list_bundle_members(self, bundle: Kref, revision_number: int | None) -> list[BundleMember]:
+        return self._call("list_bundle_members", bundle=bundle, revision_number=revision_number)
+
+    def bundle_history(self, bundle: Kref) -> list[BundleChange]:
+        return self._call("bundle_history", bundle=bundle)
+
+    # -- metadata and deletion -------------------------------------------------------
+    def set_metadata(self, kref: Kref, metadata: Metadata) -> Metadata:
+        return self._call("set_metadata", kref=kref, metadata=metadata)
+
+    def set_attribute(self, kref: Kref, key: str, value: str) -> None:
+        self._call("set_attribute", kref=kref, key=key, value=value)
+
+    def get_attribute(self, kref: Kref, key: str) -> str | None:
+        return self._call("get_attribute", kref=kref, key=key)
+
+    def delete_attribute(self, kref: Kref, key: str) -> bool:
+        return self._call("delete_attribute", kref=kref, key=key)
+
+    def delete(self, kref: Kref, force: bool) -> None:
+        self._call("delete", kref=kref, force=force)
+
+    # -- events --------------------------------------------------------------------
+    def event_capabilities(self) -> EventCapabilities:
+        return self._call("event_capabilities")
+
+    def event_stream(
+        self,
+        routing_key_filter: str | None,
+        kref_filter: str | None,
+        cursor: str | None,
+        from_beginning: bool,
+        consumer_group: str | None,
+        timeout: float | None,
+    ) -> Iterator[Event]:
+        # check types here: a query string would turn 7 into "7"
+        event_filter(routing_key_filter, kref_filter)
+        if cursor is not None and not isinstance(cursor, str):
+            raise ValidationError(
+                f"cursor {cursor!r} is not a cursor of this store; pass the .cursor of an event"
+            )
+        if consumer_group is not None:
+            return _GroupStream(
+                self, routing_key_filter, kref_filter, cursor, from_beginning, consumer_group, timeout
+            )
+        return _SseStream(self, routing_key_filter, kref_filter, cursor, from_beginning, timeout)
+
+
+def _query(**params: Any) -> dict[str, str]:
+    out = {}
+    for key, value in params.items():
+        if value is None or value is False:
+            continue
+        out[key] = "true" if value is True else str(value)
+    return out
+
+
+class _SseStream:
+    """Follows ``GET /api/v1/events``; reconnects from the last cursor when the connection drops.
+
+    The first connection is opened at once (as the embedded engine fixes "now" at the
+    call): the server's ``open`` message carries the position the stream starts after."""
+
+    def __init__(
+        self,
+        backend: RemoteBackend,
+        routing: str | None,
+        kref: str | None,
+        cursor: str | None,
+        from_beginning: bool,
+        timeout: float | None,
+    ) -> None:
+        self._backend = backend
+        self._filters = {"routing_key_filter": routing, "kref_filter": kref}
+        self._from_beginning = from_beginning
+        self._timeout = timeout
+        self._last_id: str | None = cursor
+        self._last_event = time.monotonic()
+        self._response: Any = None
+        self._done = False
+        self._lines: Iterator[str] | None = None
+        try:
+            self._connect()
+        except backend._requests.RequestException as exc:
+            self._drop()
+            raise EngineError(f"could not open the event stream of {backend.url}: {exc}") from None
+
+    # the iterator protocol (a class, so close() also releases an unread connection)
+    def __iter__(self) -> _SseStream:
+        return self
+
+    def __next__(self) -> Event:
+        while not self._done:
+            try:
+                event = self._read_one()
+            except self._backend._requests.RequestException:
+                event = None
+                self._drop()
+            if event is not None:
+                return event
+            if not self._done and self._response is None:
+                self._reconnect()
+        raise StopIteration
+
+    def close(self) -> None:
+        self._done = True
+        self._drop()
+
+    def __del__(self) -> None:
+        with suppress(Exception):  # late in interpreter shutdown
+            self._drop()
+
+    # -- connections -------------------------------------------------------------
+    def _remaining(self) -> float | None:
+        if self._timeout is None:
+            return None
+        return self._timeout - (time.monotonic() - self._last_event)
+
+    def _connect(self) -> None:
+        backend = self._backend
+        remaining = self._remaining()
+        params = _query(
+            **self._filters,
+            cursor=self._last_id,
+            from_beginning=self._from_beginning and self._last_id is None,
+            timeout=None if remaining is None else max(0.0, remaining),
+        )
+        response = backend._session.get(
+            backend._base + f"{API_PREFIX}/events",
+            params=params,
+            stream=True,
+            headers={"Accept": "text/event-stream"},
+            timeout=(backend._timeout[0], max(backend._timeout[1], 30.0)),
+        )
+        if response.status_code != 200:
+            try:
+                body = response.json()
+            finally:
+                response.close()
+            raise error_from_body(body, response.status_code)
+        self._response = response
+        self._lines = _lines(response)
+        # the first message says where the stream starts
+        kind, ident, _data = self._message()
+        if kind != "open":
+            raise EngineError(f"splice server {backend.url} sent {kind!r} before opening the event stream")
+        if ident:
+            self._last_id = ident
+
+    def _reconnect(self) -> None:
+        backend = self._backend
+        started = time.monotonic()
+        pause = 0.05
+        while not self._done:
+            remaining = self._remaining()
+            if remaining is not None and remaining <= 0:
+                self._done = True
+                return
+            try:
+                self._connect()
+                return
+            except (backend._requests.RequestException, EngineError) as exc:
+                self._drop()
+                if time.monotonic() - started > backend._reconnect_window:
+                    raise EngineError(
+                        f"lost the event stream of {backend.url} and could not reconnect for "
+                        f"{backend._reconnect_window:g} s: {exc}"
+                    ) from None
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
+
+    def _drop(self) -> None:
+        response, self._response, self._lines = self._response, None, None
+        if response is not None:
+            response.close()
+
+    # -- messages ------------------------------------------------------------------
+    def _message(self) -> tuple[str, str | None, str]:
+        """The next SSE message ``(event, id, data)``; heartbeats (comments) are skipped."""
+        kind, ident, data = "message", None, []
+        assert self._lines is not None
+        for line in self._lines:
+            if not line:
+                if data or kind != "message" or ident is not None:
+                    return kind, ident, "\n".join(data)
+                continue
+            if line.startswith(":"):
+                continue
+            field, _, value = line.partition(":")
+            value = value[1:] if value.startswith(" ") else value
+            if field == "event":
+                kind = value
+            elif field == "id":
+                ident = value
+            elif field == "data":
+                data.append(value)
+        raise self._backend._requests.ConnectionError("the event stream ended")
+
+    def _read_one(self) -> Event | None:
+        if self._response is None:
+            return None
+        kind, ident, data = self._message()
+        if kind == "end":  # the server's timeout: no event for `timeout` seconds
+            self.close()
+            return None
+        if kind == "error":
+            self.close()
+            raise error_from_body(json.loads(data), 500)
+        if kind != "message":
+            return None
+        event = event_from_dict(json.loads(data))
+        self._last_id = ident or event.cursor
+        self._last_event = time.monotonic()
+        return event
+
+
+def _lines(response: Any) -> Iterator[str]:
+    buffer = b""
+    for chunk in response.iter_content(chunk_size=None):
+        buffer += chunk
+        while True:
+            cut = buffer.find(b"\n")
+            if cut < 0:
+                break
+            line, buffer = buffer[:cut], buffer[cut + 1 :]
+            yield line.rstrip(b"\r").decode("utf-8")
+
+
+class _GroupStream:
+    """A consumer group member: each ``next`` asks the server for one event of the group
+    (``POST /api/v1/events/next``), so an event is taken only when this member wants it."""
+
+    def __init__(
+        self,
+        backend: RemoteBackend,
+        routing: str | None,
+        kref: str | None,
+        cursor: str | None,
+        from_beginning: bool,
+        group: str,
+        timeout: float | None,
+    ) -> None:
+        self._backend = backend
+        self._body = {"routing_key_filter": routing, "kref_filter": kref, "consumer_group": group}
+        self._timeout = timeout
+        self._done = False
+        # join now: a new group starts at this call (or at cursor / the beginning)
+        self._pull(limit=0, wait=0.0, cursor=cursor, from_beginning=from_beginning)
+
+    def __iter__(self) -> _GroupStream:
+        return self
+
+    def __next__(self) -> Event:
+        started = time.monotonic()
+        while not self._done:
+            if self._timeout is None:
+                wait = _LONG_POLL
+            else:
+                wait = max(0.0, self._timeout - (time.monotonic() - started))
+            events = self._pull(limit=1, wait=wait)
+            if events:
+                return events[0]
+            if self._timeout is not None:
+                self._done = True
+        raise StopIteration
+
+    def close(self) -> None:
+        self._done = True
+
+    def _pull(
+        self, *, limit: int, wait: float, cursor: str | None = None, from_beginning: bool = False
+    ) -> list[Event]:
+        body = {
+            **self._body,
+            "cursor": cursor,
+            "from_beginning": from_beginning,
+            "limit": limit,
+            "timeout": wait,
+        }
+        backend = self._backend
+        requests = backend._requests
+        try:
+            response = backend._session.post(
+                backend._base + f"{API_PREFIX}/events/next",
+                data=json.dumps(body).encode(),
+                timeout=(backend._timeout[0], backend._timeout[1] + wait),
+            )
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise EngineError(f"splice server {backend.url} did not answer: {exc}") from None
+        return [event_from_dict(e) for e in backend._answer(response)]

@@ -1,0 +1,28 @@
+"""The errors of :mod:`splice.files`; each derives from :class:`splice.errors.SpliceError`."""
+
+from __future__ import annotations
+
+from ..errors import SpliceError, ValidationError
+
+
+class FileStoreError(SpliceError):
+    """The file store cannot do what was asked: not reachable, a dvc plug-in missing,
+    an object absent from both the store and the local cache."""
+
+    code = "file_store"
+
+
+class ChecksumError(FileStoreError):
+    """A file's content does not match the hash splice recorded; it was not placed."""
+
+    code = "checksum"
+
+    def __init__(self, message: str, objects: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.objects = objects  # the paths of the bad objects
+
+
+class SourceError(ValidationError):
+    """A file or folder to store or ingest is missing, unreadable or escapes its root."""
+
+    code = "validation"

@@ -1,0 +1,66 @@
+"""Storing a file or folder as an artifact, and pushing what the store lacks."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .. import validate
+from ..kref import check_artifact_name
+from . import odb
+from .hashing import Content, hash_path, total_size
+from .progress import Bar, callback
+from .records import Stored, check_writable, content_metadata, project_store
+
+if TYPE_CHECKING:
+    from ..nodes import Artifact, Revision
+
+
+def hash_with_bar(source: Path, progress: bool) -> Content:
+    with Bar(progress, total_size(source) if progress else None, f"hashing {source.name}") as bar:
+        return hash_path(source, bar.update)
+
+
+def store(
+    revision: Revision,
+    name: str,
+    path: str | os.PathLike[str],
+    metadata: dict[str, str] | None = None,
+    *,
+    location: str | None = None,
+    push: bool = True,
+    progress: bool = False,
+) -> Artifact:
+    """Store a file or folder (an image sequence: one artifact, one object per frame) in the
+    project's file store and record it as artifact ``name`` of ``revision``.
+
+    Only objects the store lacks are written. The artifact's location is ``location`` or the
+    source's absolute path; its metadata gets ``content_hash``, ``size``, ``store`` … (see
+    :mod:`splice.files.records`). With ``push=False`` the objects go to the local cache only
+    (``splice push`` sends them later). Nothing is recorded unless every object is stored.
+    """
+    check_artifact_name(name)
+    extra = validate.metadata(metadata)
+    where = validate.location(location) if location is not None else None
+    check_writable(revision, name)
+    source = Path(path).absolute()
+    config = project_store(revision)
+    target = odb.open_store(config) if push else odb.open_cache()  # a bad store fails before hashing
+    content = hash_with_bar(source, progress)
+    odb.upload(target, content, source, callback(progress, f"storing {source.name}"))
+    meta = {**extra, **content_metadata(content, source.name, config)}
+    return revision.create_artifact(name, where or os.fspath(source), meta)
+
+
+def push(items: list[Stored], progress: bool = False) -> int:
+    """Send the objects of stored artifacts that their store lacks, from the local cache;
+    the number of objects sent."""
+    sent = 0
+    cache = odb.open_cache()
+    for item in items:
+        target = odb.open_store(item.store)
+        if not odb.missing(target, [item.oid]):
+            continue  # a file, or a folder whose .dir (written last) is there
+        sent += odb.transfer(cache, target, item.oid, callback(progress, f"pushing {item.filename}"))
+    return sent

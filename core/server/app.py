@@ -1,0 +1,225 @@
+"""``create_app(config)``: the splice server as an ASGI app.
+
+Order of a request: the token is checked (401; 403 for a forbidden ``X-Splice-Act-As``),
+the body size is checked (413), then the route runs. Every error answers
+``{"error": {"code", "message"}}`` with the status of its code; an unexpected failure
+answers 500 with a generic message and its traceback goes to the log.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .. import __version__, wire
+from ..errors import SpliceError
+from . import admin, events, rpc
+from .config import ServerConfig
+from .control import ControlStore, check_user
+from .stores import TenantStores
+
+log = logging.getLogger("splice.server")
+ACT_AS = b"x-splice-act-as"
+PRINCIPAL_KEY = "splice.principal"
+STATUS_BY_CODE = {
+    "validation": 422,
+    "kref": 422,
+    "not_found": 404,
+    "already_exists": 409,
+    "immutable": 409,
+    "conflict": 409,
+    "engine": 503,
+    "schema": 503,
+    "unauthenticated": 401,
+    "forbidden": 403,
+}
+_BODY_METHODS = {b"POST", b"PUT", b"PATCH", "POST", "PUT", "PATCH"}
+
+
+async def _send_error(send: Send, status: int, code: str, message: str, headers: list | None = None) -> None:
+    body = json.dumps(wire.error_body(code, message)).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                *(headers or []),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class AuthMiddleware:
+    """Every ``/api/`` request needs ``Authorization: Bearer spl_…`` of a live token."""
+
+    def __init__(self, app: ASGIApp, control: ControlStore) -> None:
+        self.app = app
+        self.control = control
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(wire.API_PREFIX + "/"):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        scheme, _, token = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
+        challenge = [(b"www-authenticate", b'Bearer realm="splice"')]
+        if scheme.lower() != "bearer" or not token.strip():
+            await _send_error(
+                send,
+                401,
+                "unauthenticated",
+                "this route needs a token: send 'Authorization: Bearer spl_…'",
+                challenge,
+            )
+            return
+        principal = self.control.authenticate(token.strip())
+        if principal is None:
+            await _send_error(send, 401, "unauthenticated", "the token is unknown or revoked", challenge)
+            return
+        act_as = headers.get(ACT_AS)
+        if act_as is not None:
+            if not (principal.is_admin or principal.service):
+                await _send_error(
+                    send,
+                    403,
+                    "forbidden",
+                    "X-Splice-Act-As is allowed only to tenant admins and service tokens",
+                )
+                return
+            try:
+                name = check_user(act_as.decode("utf-8", "replace"))
+            except SpliceError as exc:
+                await _send_error(send, 422, exc.code, f"X-Splice-Act-As: {exc}")
+                return
+            principal = dataclasses.replace(principal, actor=name)
+        scope[PRINCIPAL_KEY] = principal
+        await self.app(scope, receive, send)
+
+
+class BodyLimitMiddleware:
+    """Bodies over ``limit`` bytes answer 413 before any of it is parsed."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in _BODY_METHODS:
+            await self.app(scope, receive, send)
+            return
+        too_big = f"the request body is over the limit of {self.limit} bytes"
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            await _send_error(send, 413, "validation", too_big)
+            return
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                await _send_error(send, 413, "validation", too_big)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+def _validation_message(errors: list[dict[str, Any]]) -> str:
+    parts = []
+    for error in errors[:10]:
+        loc = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
+        msg = error.get("msg", "invalid")
+        if error.get("type") == "json_invalid":
+            detail = (error.get("ctx") or {}).get("error", "")
+            msg = f"malformed JSON ({detail})" if detail else "malformed JSON"
+            loc = "body" + (f" at position {error['loc'][1]}" if len(error.get("loc", ())) > 1 else "")
+        parts.append(f"{loc}: {msg}")
+    return "; ".join(parts)
+
+
+def create_app(config: ServerConfig) -> FastAPI:
+    """The server app for ``config`` (stores open on first use)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.stores.close()
+
+    app = FastAPI(
+        title="splice",
+        version=__version__,
+        lifespan=lifespan,
+        description="The splice asset store over HTTP. Every route under /api/v1 needs "
+        "'Authorization: Bearer spl_…'. See docs/server.md.",
+    )
+    app.state.config = config
+    app.state.control = ControlStore(config.control_path)
+    app.state.stores = TenantStores(config.db, config.max_open_stores)
+
+    @app.exception_handler(SpliceError)
+    async def splice_error(request: Request, exc: SpliceError) -> Response:
+        status = STATUS_BY_CODE.get(exc.code, 400)
+        return rpc.json_response(wire.error_body(exc.code, str(exc)), status)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        return rpc.json_response(wire.error_body("validation", _validation_message(list(exc.errors()))), 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        code = {404: "not_found", 405: "validation"}.get(exc.status_code, "http")
+        message = (
+            f"no route {request.method} {request.url.path}"
+            if exc.status_code in (404, 405)
+            else str(exc.detail)
+        )
+        return rpc.json_response(wire.error_body(code, message), exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error in %s %s", request.method, request.url.path)
+        body = wire.error_body("internal", "internal server error (see the server log)")
+        return rpc.json_response(body, 500)
+
+    @app.get("/health", tags=["server"])
+    def health() -> dict[str, str]:
+        """Liveness: no token needed."""
+        return {"status": "ok", "version": __version__}
+
+    app.include_router(rpc.router())
+    app.include_router(events.router())
+    app.include_router(admin.router())
+    app.add_middleware(BodyLimitMiddleware, limit=config.max_body)
+    app.add_middleware(AuthMiddleware, control=app.state.control)
+
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The factory uvicorn's workers call (``splice serve --workers N``)."""
+    return create_app(ServerConfig.from_env())

@@ -1,0 +1,88 @@
+"""``POST /api/v1/<method>``: one route per Backend method, generated from :data:`splice.wire.METHODS`.
+
+Each call: the body is checked by its request model (422 naming the field), the
+arguments are decoded and checked as the SDK checks them, the caller's roles are
+checked on every kref the call touches (403), then the tenant's engine runs it as the
+caller. Listings and searches show only projects the caller may view.
+"""
+
+import inspect
+import json
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+
+from .. import wire
+from .auth import authorize, visible
+from .context import principal_of, stores_of
+from .models import REQUEST_MODELS
+from .stores import for_actor
+
+
+def json_response(payload: Any, status: int = 200) -> Response:
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return Response(body.encode(), status_code=status, media_type="application/json")
+
+
+def _filter(principal: Any, method: str, result: Any) -> Any:
+    if method == "list_projects":
+        return [p for p in result if visible(principal, p.name)]
+    if method == "find_items":
+        return [i for i in result if visible(principal, i.kref.project)]
+    return result
+
+
+def call(request: Request, method: str, body: dict[str, Any]) -> Response:
+    """Run one Backend method for the caller of ``request``."""
+    principal = principal_of(request)
+    args = wire.decode_args(method, body)
+    authorize(principal, method, args)
+    with stores_of(request).lease(principal.tenant) as engine:
+        result = getattr(for_actor(engine, principal.actor), method)(**args)
+    return json_response({"result": wire.encode_result(method, _filter(principal, method, result))})
+
+
+def _endpoint(method: str) -> Callable[..., Response]:
+    model = REQUEST_MODELS[method]
+    optional = not wire.METHODS[method].params
+
+    def endpoint(request: Request, body: Any = None) -> Response:
+        data = body.model_dump() if body is not None else {}
+        return call(request, method, data)
+
+    # FastAPI reads the body model from the signature; methods without parameters take none
+    annotation = model | None if optional else model
+    default = None if optional else inspect.Parameter.empty
+    endpoint.__signature__ = inspect.Signature(
+        [  # type: ignore[attr-defined]
+            inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request),
+            inspect.Parameter(
+                "body", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=annotation, default=default
+            ),
+        ]
+    )
+    endpoint.__name__ = method
+    return endpoint
+
+
+def router() -> APIRouter:
+    r = APIRouter(prefix=wire.API_PREFIX, tags=["store"])
+    for name, method in wire.METHODS.items():
+        doc = _backend_doc(name)
+        r.add_api_route(
+            f"/{name}",
+            _endpoint(name),
+            methods=["POST"],
+            name=name,
+            operation_id=name,
+            summary=name.replace("_", " "),
+            description=doc + (" (read)" if method.read else " (write)"),
+        )
+    return r
+
+
+def _backend_doc(name: str) -> str:
+    from ..backend import Backend
+
+    return inspect.getdoc(getattr(Backend, name)) or ""
