@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import threading
 import time as _time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -77,6 +78,7 @@ class SQLBackend:
     def __init__(self, url: str, actor: str) -> None:
         self.url = url
         self.actor = actor
+        self._events = threading.local()  # the events of this thread's current write
         self._revisions_sql = (
             "SELECT r.id, i.path, r.number, r.metadata, r.created_at, r.author, r.published,"
             " r.deprecated, r.default_artifact,"
@@ -86,7 +88,8 @@ class SQLBackend:
 
     # -- what an engine supplies -------------------------------------------
     def _write(self) -> AbstractContextManager[Connection]:
-        """A write transaction, serialized with every other writer of the store."""
+        """A write transaction, serialized with every other writer of the store. It calls
+        :meth:`_flush_events` before committing and :meth:`_drop_events` on failure."""
         raise NotImplementedError
 
     def _read(self) -> AbstractContextManager[Connection]:
@@ -109,7 +112,7 @@ class SQLBackend:
         raise NotImplementedError
 
     def _announce(self, conn: Connection) -> None:
-        """Called after an event is written in ``conn``'s transaction (to wake listeners)."""
+        """Called once a write's events are written, before its commit (to wake listeners)."""
 
     def _wait(self, position: int, deadline: float | None) -> bool:
         """Sleep until an event after ``position`` is committed; ``False`` at the deadline."""
@@ -119,12 +122,36 @@ class SQLBackend:
         raise NotImplementedError
 
     def _emit(self, conn: Connection, routing_key: str, kref: str, **metadata: object) -> None:
+        """Record an event of the current write; :meth:`_flush_events` writes them all."""
         action = routing_key.rsplit(".", 1)[1]
-        conn.execute(
-            "INSERT INTO events (routing_key, kref, action, at, author, metadata) VALUES (?,?,?,?,?,?)",
-            (routing_key, str(kref), action, now_stamp(), self.actor, _dumps(metadata)),
+        self._pending_events().append(
+            (routing_key, str(kref), action, now_stamp(), self.actor, _dumps(metadata))
         )
+
+    def _pending_events(self) -> list[tuple]:
+        pending = getattr(self._events, "pending", None)
+        if pending is None:
+            pending = self._events.pending = []
+        return pending
+
+    def _flush_events(self, conn: Connection) -> None:
+        """Write the transaction's events in as few statements as possible, just before its
+        commit (engines call this last in a write), and wake listeners once."""
+        rows = self._pending_events()
+        if not rows:
+            return
+        for chunk in _chunks(rows, 150):  # 6 parameters a row; old SQLite takes 999 at most
+            marks = ",".join(["(?,?,?,?,?,?)"] * len(chunk))
+            conn.execute(
+                f"INSERT INTO events (routing_key, kref, action, at, author, metadata) VALUES {marks}",
+                [value for row in chunk for value in row],
+            )
+        rows.clear()
         self._announce(conn)
+
+    def _drop_events(self) -> None:
+        """Forget the events of a write that failed."""
+        self._pending_events().clear()
 
     # -- lookups (inside a transaction or snapshot) ----------------------
     def _project_id(self, conn: Connection, name: str) -> int:
@@ -364,10 +391,11 @@ class SQLBackend:
 
     # -- revisions --------------------------------------------------------
     def _insert_revision(
-        self, conn: Connection, item: Kref, metadata: Metadata, stamp: str
+        self, conn: Connection, item: Kref, metadata: Metadata, stamp: str, item_id: int | None = None
     ) -> tuple[int, int, int]:
         """Insert the next revision of ``item``; return (item id, revision id, number)."""
-        item_id = self._item_row(conn, item)[0]
+        if item_id is None:
+            item_id = self._item_row(conn, item)[0]
         # under the write lock, so the next number is ours alone (gapless, never reused)
         conn.execute("UPDATE items SET last_number = last_number + 1 WHERE id = ?", (item_id,))
         number = conn.execute("SELECT last_number FROM items WHERE id = ?", (item_id,)).fetchone()[0]
@@ -440,18 +468,40 @@ class SQLBackend:
             stamp = now_stamp()
             ids = []
             for spec in specs:
-                if self._item_row(conn, spec.item)[1] == "bundle":
+                item_id, kind = self._item_row(conn, spec.item)[:2]
+                if kind == "bundle":
                     raise ValidationError(f"{spec.item.base} is a bundle: use add_member / remove_member")
-                item_id, rid, number = self._insert_revision(conn, spec.item, spec.metadata, stamp)
+                _, rid, number = self._insert_revision(conn, spec.item, spec.metadata, stamp, item_id)
                 rkref = f"{spec.item.base}?r={number}"
+                # the revision is new: duplicates can only be within the spec, checked here
+                names = [art.name for art in spec.artifacts]
+                if len(set(names)) != len(names):
+                    raise AlreadyExistsError(f"{rkref}: the batch names an artifact twice ({names})")
                 for art in spec.artifacts:
-                    self._insert_artifact(conn, rid, rkref, art, stamp)
-                if spec.default_artifact is not None:
-                    self._set_default(conn, rid, rkref, spec.default_artifact)
+                    self._insert_artifact(conn, rid, rkref, art, stamp, fresh=True)
+                default = spec.default_artifact or (names[0] if names else None)
+                if default is not None:
+                    if default not in names:
+                        raise NotFoundError(f"{rkref} has no artifact {default!r} to be its default")
+                    conn.execute("UPDATE revisions SET default_artifact = ? WHERE id = ?", (default, rid))
+                linked: set[tuple[int, str]] = set()
                 for edge in spec.edges:
                     target = self._revision_id(conn, edge.target)
+                    if (target, edge.edge_type) in linked:
+                        raise AlreadyExistsError(
+                            f"{rkref}: the batch has the edge -{edge.edge_type}-> {edge.target} twice"
+                        )
+                    linked.add((target, edge.edge_type))
                     self._insert_edge(
-                        conn, rid, target, rkref, edge.target, edge.edge_type, edge.metadata, stamp
+                        conn,
+                        rid,
+                        target,
+                        rkref,
+                        edge.target,
+                        edge.edge_type,
+                        edge.metadata,
+                        stamp,
+                        fresh=True,
                     )
                 for tag in spec.tags:
                     self._tag(conn, item_id, rid, number, rkref, tag, stamp)
@@ -624,21 +674,27 @@ class SQLBackend:
 
     # -- artifacts --------------------------------------------------------
     def _insert_artifact(
-        self, conn: Connection, rid: int, rkref: str, spec: ArtifactSpec, stamp: str
+        self, conn: Connection, rid: int, rkref: str, spec: ArtifactSpec, stamp: str, fresh: bool = False
     ) -> None:
-        if conn.execute(
-            "SELECT 1 FROM artifacts WHERE revision_id = ? AND name = ?", (rid, spec.name)
-        ).fetchone():
+        """Add an artifact; ``fresh``: the revision was made in this write, so it has no
+        artifacts to clash with and the caller sets its default once."""
+        if (
+            not fresh
+            and conn.execute(
+                "SELECT 1 FROM artifacts WHERE revision_id = ? AND name = ?", (rid, spec.name)
+            ).fetchone()
+        ):
             raise AlreadyExistsError(f"{rkref} already has an artifact {spec.name!r}")
         conn.execute(
             "INSERT INTO artifacts (revision_id, name, location, metadata, created_at, author)"
             " VALUES (?,?,?,?,?,?)",
             (rid, spec.name, spec.location, _dumps(spec.metadata), stamp, self.actor),
         )
-        conn.execute(
-            "UPDATE revisions SET default_artifact = ? WHERE id = ? AND default_artifact IS NULL",
-            (spec.name, rid),
-        )
+        if not fresh:
+            conn.execute(
+                "UPDATE revisions SET default_artifact = ? WHERE id = ? AND default_artifact IS NULL",
+                (spec.name, rid),
+            )
         self._emit(conn, "artifact.added", f"{rkref}&a={spec.name}", location=spec.location)
 
     def create_artifact(self, revision: Kref, spec: ArtifactSpec) -> ArtifactRecord:
@@ -757,13 +813,18 @@ class SQLBackend:
         edge_type: str,
         metadata: Metadata,
         stamp: str,
+        fresh: bool = False,
     ) -> None:
+        """Link two revisions; ``fresh``: the source was made in this write (no edges yet)."""
         if source == target:
             raise ValidationError(f"an edge from {skref} to itself is not allowed")
-        if conn.execute(
-            "SELECT 1 FROM edges WHERE source_id = ? AND target_id = ? AND edge_type = ?",
-            (source, target, edge_type),
-        ).fetchone():
+        if (
+            not fresh
+            and conn.execute(
+                "SELECT 1 FROM edges WHERE source_id = ? AND target_id = ? AND edge_type = ?",
+                (source, target, edge_type),
+            ).fetchone()
+        ):
             raise AlreadyExistsError(f"edge {skref} -{edge_type}-> {tkref} already exists")
         conn.execute(
             "INSERT INTO edges (source_id, target_id, edge_type, metadata, created_at, author)"

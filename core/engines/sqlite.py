@@ -68,7 +68,9 @@ class SQLiteBackend(SQLBackend):
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
+            self._flush_events(conn)
         except BaseException:
+            self._drop_events()
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")

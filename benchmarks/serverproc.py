@@ -1,0 +1,176 @@
+"""Servers and client processes for ``python -m benchmarks.server``.
+
+:class:`Server` runs ``splice serve`` in a subprocess on 127.0.0.1 (a free port)
+and makes its tenant and token with the server's own admin tooling (``splice
+tenant add``, ``splice token create``, which edit the control store). The
+functions at the bottom run in client processes (a ``spawn`` pool): each opens
+its own connection (its own ``requests.Session``), waits for a common start time
+and reports what it did.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+HOST = "127.0.0.1"
+
+
+def _die_with_parent() -> None:
+    """Linux: the server gets SIGTERM when the benchmark dies, so none is left behind."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def splice_cli(*args: str, timeout: float = 60.0) -> str:
+    """Run ``python -m splice ARGS`` (the server's admin tooling); its stdout."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SPLICE_URL", "SPLICE_TOKEN")}
+    done = subprocess.run([sys.executable, "-m", "splice", *args], capture_output=True, text=True,
+                          timeout=timeout, env=env)
+    if done.returncode != 0:
+        raise RuntimeError(f"splice {' '.join(args)} failed ({done.returncode}): {done.stderr.strip()}")
+    return done.stdout
+
+
+class Server:
+    """``splice serve --db DB --data-dir DIR [--workers N]`` on 127.0.0.1 and a free port."""
+
+    def __init__(self, data_dir: Path, db: str | None = None, workers: int = 1) -> None:
+        self.data_dir = data_dir.resolve()
+        self.db = db or str(self.data_dir)
+        self.workers = workers
+        self.port = free_port()
+        self.url = f"http://{HOST}:{self.port}"
+        self.proc: subprocess.Popen | None = None
+        self.out = self.data_dir / "server.out"
+
+    def __enter__(self) -> Server:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self, timeout: float = 60.0) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        env = {k: v for k, v in os.environ.items() if k not in ("SPLICE_URL", "SPLICE_TOKEN")}
+        with self.out.open("wb") as sink:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "splice", "serve", "--host", HOST, "--port", str(self.port),
+                 "--db", self.db, "--data-dir", str(self.data_dir), "--workers", str(self.workers)],
+                stdout=sink, stderr=subprocess.STDOUT, env=env,
+                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                code = self.proc.returncode
+                raise RuntimeError(f"splice serve exited with {code}:\n{self.out.read_text()}")
+            try:
+                if requests.get(self.url + "/health", timeout=1).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"splice serve did not answer in {timeout:.0f} s:\n{self.out.read_text()}")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self.proc = None
+
+    def new_tenant(self, tenant: str, user: str = "bench", role: str = "admin") -> str:
+        """Add ``tenant`` and a token for ``user`` with ``role`` on every project: the token."""
+        splice_cli("tenant", "add", tenant, "--data-dir", str(self.data_dir))
+        out = splice_cli("token", "create", "--user", user, "--tenant", tenant, "--role", role,
+                         "--label", "benchmarks", "--data-dir", str(self.data_dir), "--json")
+        return json.loads(out)["token"]
+
+
+# -- client processes ---------------------------------------------------------------------
+def _wait_until(start_at: float) -> None:
+    pause = start_at - time.time()
+    if pause > 0:
+        time.sleep(pause)
+
+
+def hit(task: tuple[str, str, str, list[str], float, float]) -> dict[str, Any]:
+    """One client of the throughput figure: ``kind`` "resolve" (one kref per request, through
+    ``splice.connect(url)``) or "health" (bare GET /health on the same session), as fast as it
+    can from ``start_at`` for ``seconds``. Returns how many it did and when."""
+    import splice
+
+    kind, url, token, krefs, start_at, seconds = task
+    client = splice.connect(url, token=token, user="bench")
+    session = client.backend._session
+    health = url + "/health"
+    resolve = client.resolve
+    krefs = krefs or [""]
+    n = len(krefs)
+    done = 0
+    _wait_until(start_at)
+    started = time.time()
+    stop = started + seconds
+    if kind == "health":
+        while time.time() < stop:
+            session.get(health, timeout=10).raise_for_status()
+            done += 1
+    else:
+        while time.time() < stop:
+            resolve(krefs[done % n])
+            done += 1
+    ended = time.time()
+    client.close()
+    return {"pid": os.getpid(), "done": done, "started": started, "ended": ended}
+
+
+def publish(task: tuple[str, str | None, str, int, float]) -> dict[str, Any]:
+    """One client of the concurrent-publish figure: ``count`` publishes (one
+    ``batch_create_revisions`` of one revision each) into ``item``; the numbers it got."""
+    import splice
+
+    url, token, item, count, start_at = task
+    options = {"token": token} if token else {}
+    client = splice.connect(url, user="bench", **options)
+    numbers = []
+    _wait_until(start_at)
+    started = time.time()
+    for i in range(count):
+        rev = client.batch_create_revisions([{"item": item, "metadata": {"pid": str(os.getpid()),
+                                                                          "i": str(i)}}])[0]
+        numbers.append(rev.number)
+    ended = time.time()
+    client.close()
+    return {"pid": os.getpid(), "numbers": numbers, "started": started, "ended": ended}
+
+
+def warm(_: object = None) -> int:
+    """Import what the clients need, so the pool's start-up is not timed."""
+    import splice.engines.remote  # noqa: F401
+
+    return os.getpid()
