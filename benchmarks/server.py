@@ -227,7 +227,7 @@ def fig_throughput(engine: str, pool: Any, clients: int, url: str, token: str, k
     per = max(1, len(krefs) // clients)
 
     def tasks(kind: str) -> list[tuple]:
-        start_at = time.time() + 0.5
+        start_at = time.time() + 1.0
         return [(kind, url, token, krefs[c * per:(c + 1) * per] if kind == "resolve" else [], start_at,
                  seconds) for c in range(clients)]
 
@@ -325,7 +325,7 @@ def fig_events(engine: str, url: str, token: str, store: str, n: int, pace: floa
 
 def _publish_run(pool: Any, url: str, token: str | None, item: str, clients: int, count: int,
                  store: Any) -> dict[str, Any]:
-    start_at = time.time() + 0.5
+    start_at = time.time() + 1.0
     results = pool.map(publish, [(url, token, item, count, start_at) for _ in range(clients)], chunksize=1)
     window = max(r["ended"] for r in results) - min(r["started"] for r in results)
     numbers = [n for r in results for n in r["numbers"]]
@@ -382,10 +382,10 @@ def show(f: Figure) -> None:
 
 
 def summary(figures: list[Figure]) -> None:
-    print(f"{'figure':<14}{'server':<12}{'measured':>12}  {'goal':<28}{'result':<8}{'baseline':>12}"
+    print(f"{'figure':<14}{'server':<12}{'measured':>12}  {'goal':<30}{'result':<8}{'baseline':>12}"
           f"  {'splice/baseline':>15}")
     for f in figures:
-        print(f"{f.name:<14}{f.engine:<12}{fmt(f.value, f.unit):>12}  {f.goal_text:<28}"
+        print(f"{f.name:<14}{f.engine:<12}{fmt(f.value, f.unit):>12}  {f.goal_text:<30}"
               f"{'PASS' if f.passed else 'FAIL':<8}{fmt(f.baseline_value, f.unit):>12}  {f.ratio:>14.2f}x")
 
 

@@ -173,4 +173,5 @@ def warm(_: object = None) -> int:
     """Import what the clients need, so the pool's start-up is not timed."""
     import splice.engines.remote  # noqa: F401
 
+    time.sleep(0.2)  # so that each process of the pool takes one
     return os.getpid()

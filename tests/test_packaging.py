@@ -31,6 +31,7 @@ IMPORT_NAMES = [
     "splice.launcher",
     "splice.engines.sqlite",
     "splice.engines.sqlite_schema",
+    "splice.packages",
 ]
 # never imported by ``import splice``: heavy extras, and what connect() imports lazily
 NOT_ON_IMPORT = [

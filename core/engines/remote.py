@@ -86,7 +86,14 @@ class RemoteBackend:
                 f"{url} is a splice server: pass connect(url, token='spl_…') or set SPLICE_TOKEN"
             )
         self._session = requests.Session()
-        self._session.verify = verify
+        # The environment (proxies, NO_PROXY, REQUESTS_CA_BUNDLE) is read once here, not
+        # on every request: with trust_env, requests re-reads it and looks for ~/.netrc at
+        # each call (~150 us of a ~500 us loopback round trip), and a .netrc entry for the
+        # server's host would replace the token's Authorization header with Basic auth.
+        env = self._session.merge_environment_settings(self._base, {}, None, verify, None)
+        self._session.trust_env = False
+        self._session.proxies.update(env.get("proxies") or {})
+        self._session.verify = env.get("verify", verify)
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32)
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)

@@ -66,7 +66,7 @@ def run_uv(args: Sequence[str], what: str, cwd: Path | None = None) -> subproces
         [uv_bin(), *args], capture_output=True, text=True, cwd=cwd, env=uv_env(), timeout=600
     )
     if proc.returncode != 0:
-        text = proc.stderr.strip() or proc.stdout.strip()
+        text = re.sub(r"(?m)^error: ", "", proc.stderr.strip() or proc.stdout.strip())
         chain = [line.strip() for line in text.splitlines() if line.strip()]
         if "No solution found" in text or "not found in the" in text or "unsatisfiable" in text:
             explained = with_krefs(text)

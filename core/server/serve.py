@@ -43,10 +43,13 @@ def serve(config: ServerConfig, out: TextIO = sys.stdout) -> int:
         file=out,
         flush=True,
     )
+    from .protocol import NAME as HTTP_PROTOCOL  # TCP_NODELAY on every connection (see there)
+
     if workers == 1:
         from .app import create_app
 
-        uvicorn.run(create_app(config), host=config.host, port=config.port, log_level="warning")
+        uvicorn.run(create_app(config), host=config.host, port=config.port, log_level="warning",
+                    http=HTTP_PROTOCOL)
     else:
         os.environ[CONFIG_ENV] = config.to_env()
         uvicorn.run(
@@ -56,5 +59,6 @@ def serve(config: ServerConfig, out: TextIO = sys.stdout) -> int:
             host=config.host,
             port=config.port,
             log_level="warning",
+            http=HTTP_PROTOCOL,
         )
     return 0
