@@ -162,6 +162,11 @@ def event_stream(
     )
 
 
+def emit_event(kref: Kref | str, routing_key: str, metadata: Mapping[str, str] | None = None) -> Event:
+    """Record an application event about a node (e.g. ``package.published``)."""
+    return default_client().emit_event(kref, routing_key, metadata)
+
+
 def get_event_capabilities() -> EventCapabilities:
     """What the connected engine's event stream supports."""
     return default_client().get_event_capabilities()
@@ -205,6 +210,7 @@ __all__ = [
     "connect",
     "create_project",
     "delete_attribute",
+    "emit_event",
     "errors",
     "event_stream",
     "get_artifact",

@@ -216,6 +216,10 @@ class Backend(Protocol):
     ) -> Iterator[Event]:
         """Events in commit order, filtered; see :func:`splice.event_stream`."""
 
+    def emit_event(self, kref: Kref, routing_key: str, metadata: dict[str, str]) -> Event:
+        """Append an application event (``package.published``) about an existing node, in
+        its own transaction; the routing key is checked by the SDK (not a core namespace)."""
+
     def event_capabilities(self) -> EventCapabilities:
         """What this engine's stream supports."""
 

@@ -20,6 +20,7 @@ from typing import Any
 from . import validate
 from .backend import Backend
 from .errors import EngineError, NotFoundError, ValidationError
+from .events import check_app_routing_key
 from .kref import Kref, check_artifact_name, check_kind, check_name, check_tag, to_kref
 from .nodes import (
     Artifact,
@@ -248,6 +249,15 @@ class Client:
             validate.flag(from_beginning, "from_beginning"),
             consumer_group,
             timeout,
+        )
+
+    def emit_event(
+        self, kref: Kref | str, routing_key: str, metadata: Mapping[str, str] | None = None
+    ) -> Event:
+        """Record an application event about a node (e.g. ``package.published`` on a
+        revision); streamed like the store's own. Core namespaces are refused."""
+        return self.backend.emit_event(
+            to_kref(kref), check_app_routing_key(routing_key), validate.metadata(metadata)
         )
 
     def get_event_capabilities(self) -> EventCapabilities:

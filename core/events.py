@@ -104,3 +104,23 @@ def parse_cursor(cursor: object) -> int:
             f"cursor {cursor!r} is not a cursor of this store; pass the .cursor of an event"
         )
     return int(cursor)
+
+
+# The store's own events; applications (packages, files, hosts) name theirs otherwise.
+CORE_NAMESPACES = frozenset({"project", "space", "item", "revision", "artifact", "edge", "bundle"})
+_APP_KEY = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+\Z")
+
+
+def check_app_routing_key(key: object) -> str:
+    """An application event's routing key: dotted lower-case words, not a core namespace."""
+    if not isinstance(key, str) or len(key) > 128 or not _APP_KEY.match(key):
+        raise ValidationError(
+            f"routing key {key!r} is not allowed: two or more dotted lower-case words "
+            "(e.g. 'package.published')"
+        )
+    if key.split(".", 1)[0] in CORE_NAMESPACES:
+        raise ValidationError(
+            f"routing key {key!r} is the store's own: {', '.join(sorted(CORE_NAMESPACES))} events "
+            "come only from the writes themselves; name the event after its application"
+        )
+    return key

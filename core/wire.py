@@ -27,6 +27,7 @@ from typing import Any, TypeVar, Union
 
 from . import validate
 from .errors import ERRORS_BY_CODE, SpliceError, ValidationError
+from .events import check_app_routing_key
 from .kref import Kref, check_artifact_name, check_item_name, check_kind, check_name, check_tag
 from .records import (
     ArtifactRecord,
@@ -122,6 +123,7 @@ METHODS: dict[str, Method] = {
         _m("get_attribute", "kref:kref key:attr_key", "str?", read=True),
         _m("delete_attribute", "kref:kref key:attr_key", "bool"),
         _m("delete", "kref:kref force:bool", "none"),
+        _m("emit_event", "kref:kref routing_key:routing_key metadata:metadata", "event"),
         _m("event_capabilities", "", "capabilities", read=True),
     )
 }
@@ -153,6 +155,7 @@ PARAM_SHAPES: dict[str, str] = {
     "artifact_spec": "artifact_spec",
     "revision_specs": "list[revision_spec]",
     "item_query": "item_query",
+    "routing_key": "str",
 }
 
 
@@ -250,6 +253,7 @@ _RESULTS: dict[str, Callable[[Any], Any]] = {
     "traversal": lambda d: ([from_dict(TraversalNode, n) for n in d["nodes"]], bool(d["truncated"])),
     "path?": _optional(_records(PathHop)),
     "capabilities": lambda d: from_dict(EventCapabilities, d),
+    "event": lambda d: from_dict(Event, d),
     "metadata": dict,
     "str?": lambda d: d,
     "strs?": list,
@@ -359,6 +363,7 @@ _DECODERS: dict[str, Callable[[Any], Any]] = {
     "artifact_spec": _artifact_spec,
     "revision_specs": _revision_specs,
     "item_query": _item_query,
+    "routing_key": check_app_routing_key,
 }
 
 

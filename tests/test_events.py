@@ -564,3 +564,31 @@ def test_bad_stream_arguments_are_refused(client: splice.Client, kwargs: dict, n
         stream = client.event_stream(**args)
         next(stream, None)
     assert names.lower() in str(info.value).lower()
+
+
+# -- application events ----------------------------------------------------------------------
+def test_application_events_are_streamed_like_the_stores_own(client: splice.Client) -> None:
+    rev = client.create_project("apps").create_item("hero", "model").create_revision()
+    made = client.emit_event(rev.kref, "package.published", {"repo": "review", "version": "1.0.0"})
+    assert made.routing_key == "package.published" and made.action == "published"
+    assert made.kref == rev.kref and made.metadata == {"repo": "review", "version": "1.0.0"}
+    assert made.author == "tester"
+    seen = list(client.event_stream(routing_key_filter="package.*", from_beginning=True, timeout=0))
+    assert [(e.cursor, e.kref) for e in seen] == [(made.cursor, rev.kref)]
+
+
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [("revision.created", "the store's own"), ("item.updated", "the store's own"),
+     ("package", "two or more"), ("Package.Published", "two or more"), (7, "two or more")],
+)
+def test_application_events_cannot_pose_as_the_stores_own(
+    client: splice.Client, key: object, problem: str
+) -> None:
+    item = client.create_project("apps").create_item("hero", "model")
+    before = sum(1 for _ in client.event_stream(from_beginning=True, timeout=0))
+    with pytest.raises(splice.errors.ValidationError, match=problem):
+        client.emit_event(item.kref, key, {})  # type: ignore[arg-type]
+    with pytest.raises(splice.errors.NotFoundError):
+        client.emit_event("kref://apps/nobody.model", "package.published", {})
+    assert sum(1 for _ in client.event_stream(from_beginning=True, timeout=0)) == before

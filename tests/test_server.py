@@ -82,6 +82,9 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("POST", "/api/v1/bundle_history"): rpc({"bundle": B}),
     ("POST", "/api/v1/set_metadata"): rpc({"kref": H, "metadata": {"a": "b"}}, "artist"),
     ("POST", "/api/v1/set_attribute"): rpc({"kref": H, "key": "a", "value": "b"}, "artist"),
+    ("POST", "/api/v1/emit_event"): rpc(
+        {"kref": H, "routing_key": "package.published", "metadata": {"repo": "review"}}, "artist"
+    ),
     ("POST", "/api/v1/get_attribute"): rpc({"kref": H, "key": "k"}),
     ("POST", "/api/v1/delete_attribute"): rpc({"kref": H, "key": "k"}, "artist"),
     ("POST", "/api/v1/delete"): rpc({"kref": P, "force": True}, "supervisor"),

@@ -309,6 +309,9 @@ class RemoteBackend:
     def set_metadata(self, kref: Kref, metadata: Metadata) -> Metadata:
         return self._call("set_metadata", kref=kref, metadata=metadata)
 
+    def emit_event(self, kref: Kref, routing_key: str, metadata: dict[str, str]) -> Event:
+        return self._call("emit_event", kref=kref, routing_key=routing_key, metadata=metadata)
+
     def set_attribute(self, kref: Kref, key: str, value: str) -> None:
         self._call("set_attribute", kref=kref, key=key, value=value)
 

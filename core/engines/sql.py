@@ -121,7 +121,7 @@ class SQLBackend:
     def close(self) -> None:
         raise NotImplementedError
 
-    def _emit(self, conn: Connection, routing_key: str, kref: str, **metadata: object) -> None:
+    def _emit(self, conn: Connection, routing_key: str, kref: str, /, **metadata: object) -> None:
         """Record an event of the current write; :meth:`_flush_events` writes them all."""
         action = routing_key.rsplit(".", 1)[1]
         self._pending_events().append(
@@ -1318,6 +1318,18 @@ class SQLBackend:
                     self._move_tag(conn, item_id, prev[0], prev[1], LATEST, stamp)
 
     # -- events -----------------------------------------------------------
+    def emit_event(self, kref: Kref, routing_key: str, metadata: Metadata) -> Event:
+        with self._write() as conn:
+            _, _, node_kref, _ = self._node(conn, kref)
+            self._emit(conn, routing_key, node_kref, **metadata)
+            self._flush_events(conn)
+            row = conn.execute(
+                "SELECT id, routing_key, kref, action, at, author, metadata FROM events"
+                " WHERE routing_key = ? AND kref = ? ORDER BY id DESC LIMIT 1",
+                (routing_key, node_kref),
+            ).fetchone()
+        return self._event(row)
+
     def event_capabilities(self) -> EventCapabilities:
         return EventCapabilities(
             tier="embedded",

@@ -5,20 +5,16 @@ Publishing freezes the revision first (it is tagged ``published``, so the store
 and the wheel can never disagree), builds its wheel, and adds it to the repo;
 a version the repo already holds is refused before anything is built.
 
-The event: the item's attribute ``package.published.<repo>.<version>`` is set to
-the canonical JSON of the publication (``repo``, ``name``, ``version``, ``kref``,
-``revision``, ``file``, ``sha256``, ``at``, ``action``; never overwritten, as the
-version is not), which the store logs as an ``item.updated`` event with
-``keys: ["package.published.<repo>.<version>"]`` in the same transaction;
-:func:`published_events` turns those back into ``package.published`` events.
+The events: publishing emits ``package.published`` and promoting
+``package.promoted`` on the revision's kref (:meth:`splice.Client.emit_event`),
+with the publication as metadata (``repo``, ``name``, ``version``, ``kref``,
+``revision``, ``file``, ``sha256``, ``at``).
 """
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +25,6 @@ from .errors import PublishedVersionError, RepoError
 from .repos import Published, Repo
 from .spec import package_info
 
-EVENT_KEY = "package.published"
 ROUTING_KEY = "package.published"
 
 
@@ -71,27 +66,11 @@ def announce_promotion(revision: Revision, target: Repo, entry: Published) -> No
 
 
 def _announce(revision: Revision, repo: Repo, entry: Published, action: str) -> None:
-    payload = {"action": action, "repo": repo.name, **entry.as_dict()}
-    key = f"{EVENT_KEY}.{repo.name}.{entry.version}"
-    revision.get_item().set_attribute(key, json.dumps(payload, sort_keys=True, separators=(",", ":")))
+    payload = {"repo": repo.name, **{k: str(v) for k, v in entry.as_dict().items()}}
+    revision._client.emit_event(revision.kref, f"package.{action}", payload)
 
 
 def published_events(client: Any, **stream_options: Any) -> Iterator[Event]:
-    """``package.published`` events, from the ``item.updated`` events that carry them.
-
-    Takes :meth:`splice.Client.event_stream`'s options (``from_beginning``, ``cursor``,
-    ``timeout``…); the ``kref`` of each is the revision published, ``metadata`` the
-    publication."""
-    for event in client.event_stream("item.updated", **stream_options):
-        for key in event.metadata.get("keys") or []:
-            if not key.startswith(EVENT_KEY + "."):
-                continue
-            value = client.get_attribute(event.kref, key)
-            data = json.loads(value) if value else {}
-            yield replace(
-                event,
-                routing_key=ROUTING_KEY,
-                action=data.get("action", "published"),
-                kref=type(event.kref)(data["kref"]) if data.get("kref") else event.kref,
-                metadata=data,
-            )
+    """The ``package.published`` events; takes :meth:`splice.Client.event_stream`'s options
+    (``from_beginning``, ``cursor``, ``timeout``…)."""
+    return client.event_stream(ROUTING_KEY, **stream_options)

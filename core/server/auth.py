@@ -45,6 +45,7 @@ _WRITE_ROLE = {
     "set_metadata": "artist",
     "set_attribute": "artist",
     "delete_attribute": "artist",
+    "emit_event": "artist",
     "set_deprecated": "supervisor",
     "delete_edge": "supervisor",
     "delete": "supervisor",
