@@ -80,7 +80,7 @@ def register(sub: Any, add: Any) -> None:
     )
     p.add_argument("kref", metavar="REV_KREF")
     p.add_argument("--under", metavar="KREF", help="only below this project or space (default: anywhere)")
-    p = add(psub, "events", "cli_packages:cmd_events", "print package.published events")
+    p = add(psub, "events", "cli_packages:cmd_events", "print package.published and package.promoted events")
     p.add_argument("--timeout", type=float, default=0.0, metavar="S", help="wait S idle seconds (default 0)")
 
     ws = add(sub, "workspace", "", "uv workspaces: inputs venv, outputs, build, external_packages")
@@ -257,14 +257,15 @@ def cmd_impact(client: Client, args: argparse.Namespace) -> int:
 def cmd_events(client: Client, args: argparse.Namespace) -> int:
     import json
 
-    from .packages.publish import published_events
+    from .packages.publish import package_events
 
-    for event in published_events(client, from_beginning=True, timeout=args.timeout):
+    for event in package_events(client, from_beginning=True, timeout=args.timeout):
         if getattr(args, "json", False):
-            print(json.dumps({"routing_key": event.routing_key, "kref": str(event.kref), **event.metadata}))
+            print(json.dumps({"routing_key": event.routing_key, "action": event.action,
+                              "kref": str(event.kref), "cursor": event.cursor, **event.metadata}))
         else:
             m = event.metadata
-            print(f"{event.routing_key} {event.kref} {m.get('action')} {m.get('file')} -> {m.get('repo')}")
+            print(f"{event.routing_key} {event.kref} {m.get('file')} -> {m.get('repo')}")
     return 0
 
 

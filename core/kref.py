@@ -229,6 +229,10 @@ def format_kref(p: KrefParts) -> str:
     return text
 
 
+_INTERN_LIMIT = 65536
+_INTERNED: dict[str, Kref] = {}
+
+
 class Kref(str):
     """A parsed, validated ``kref://`` URI that behaves as its canonical string.
 
@@ -242,9 +246,16 @@ class Kref(str):
     def __new__(cls, uri: str) -> Kref:
         if type(uri) is cls:
             return uri  # type: ignore[return-value]
+        if type(uri) is str and cls is Kref:
+            # krefs are immutable: one object per string (a scene resolves the same few often)
+            hit = _INTERNED.get(uri)
+            if hit is not None:
+                return hit
         parts = parse(uri)
         self = super().__new__(cls, format_kref(parts))
         object.__setattr__(self, "parts", parts)
+        if type(uri) is str and cls is Kref and len(_INTERNED) < _INTERN_LIMIT:
+            _INTERNED[uri] = self
         return self
 
     @classmethod

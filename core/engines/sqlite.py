@@ -112,11 +112,12 @@ class SQLiteBackend(SQLBackend):
         return "temp.resolve_req q", []
 
     def _wait(self, position: int, deadline: float | None) -> bool:
-        # SQLite has no notifications: poll the log's head, backing off to 100 ms
-        pause = 0.005
+        # SQLite has no notifications: poll the log's head (one indexed read), backing off
+        # to 20 ms, so a subscriber hears of a commit within about that
+        pause = 0.002
         while self._head() <= position:
             if deadline is not None and time.monotonic() >= deadline:
                 return False
             time.sleep(pause)
-            pause = min(pause * 2, 0.1)
+            pause = min(pause * 2, 0.02)
         return True

@@ -70,6 +70,11 @@ def _announce(revision: Revision, repo: Repo, entry: Published, action: str) -> 
     revision._client.emit_event(revision.kref, f"package.{action}", payload)
 
 
+def package_events(client: Any, **stream_options: Any) -> Iterator[Event]:
+    """Every ``package.*`` event (published, promoted); options as :func:`published_events`."""
+    return client.event_stream("package.*", **stream_options)
+
+
 def published_events(client: Any, **stream_options: Any) -> Iterator[Event]:
     """The ``package.published`` events; takes :meth:`splice.Client.event_stream`'s options
     (``from_beginning``, ``cursor``, ``timeout``…)."""
