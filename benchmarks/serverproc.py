@@ -5,13 +5,15 @@ and makes its tenant and token with the server's own admin tooling (``splice
 tenant add``, ``splice token create``, which edit the control store). The
 functions at the bottom run in client processes (a ``spawn`` pool): each opens
 its own connection (its own ``requests.Session``), waits for a common start time
-and reports what it did.
+and reports what it did. :func:`run_wrk` drives the load generator ``wrk`` (Debian's
+``wrk``) instead, so that the server's throughput is not capped by Python clients.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -175,3 +177,64 @@ def warm(_: object = None) -> int:
 
     time.sleep(0.2)  # so that each process of the pool takes one
     return os.getpid()
+
+
+# -- wrk ------------------------------------------------------------------------------------
+WRK_THREADS, WRK_CONNECTIONS = 2, 16
+_WRK_DONE = r"""
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('SPLICE_WRK {"requests":%d,"duration_us":%d,"socket_errors":%d,'
+    .. '"status_errors":%d,"p50_us":%d,"p99_us":%d}\n', summary.requests, summary.duration,
+    e.connect + e.read + e.write + e.timeout, e.status, latency:percentile(50), latency:percentile(99)))
+end
+"""
+_WRK_POST = r"""
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer %(token)s"
+local bodies = {%(bodies)s}
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, nil, bodies[(n %% #bodies) + 1])
+end
+"""
+
+
+def wrk_missing() -> str | None:
+    return None if shutil.which("wrk") else "wrk is not installed (apt-get install wrk)"
+
+
+def wrk_script(folder: Path, name: str, token: str | None = None, bodies: list[str] | None = None) -> Path:
+    """A wrk Lua script: GET (no ``bodies``) or POST of ``bodies`` in turn with the token; it
+    prints its summary as one ``SPLICE_WRK {json}`` line."""
+    text = _WRK_DONE
+    if bodies:
+        if any("]==]" in b for b in bodies):
+            raise ValueError("a body holds ']==]'")
+        quoted = ",".join(f"[==[{b}]==]" for b in bodies)  # Lua long strings: no escapes
+        text = _WRK_POST % {"token": token, "bodies": quoted} + text
+    path = folder / f"{name}.lua"
+    path.write_text(text)
+    return path
+
+
+def run_wrk(url: str, script: Path, seconds: float, threads: int = WRK_THREADS,
+            connections: int = WRK_CONNECTIONS) -> dict[str, Any]:
+    """``wrk`` on ``url`` (127.0.0.1 only) for ``seconds`` (whole, at least 1): requests/s and
+    its summary (requests, socket and non-2xx errors, latency p50/p99 in ms)."""
+    if not url.startswith(f"http://{HOST}:"):
+        raise ValueError(f"wrk runs against {HOST} only, not {url}")
+    secs = max(1, round(seconds))
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{secs}s", "--timeout", "5s", "-s", str(script), url]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=secs + 60)
+    line = next((ln for ln in done.stdout.splitlines() if ln.startswith("SPLICE_WRK ")), None)
+    if done.returncode != 0 or line is None:
+        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stdout[-2000:]}{done.stderr[-2000:]}")
+    got = json.loads(line.split(" ", 1)[1])
+    seconds_run = got["duration_us"] / 1e6
+    return {"rate": got["requests"] / seconds_run, "requests": got["requests"], "seconds": seconds_run,
+            "socket_errors": got["socket_errors"], "status_errors": got["status_errors"],
+            "p50_ms": got["p50_us"] / 1000, "p99_ms": got["p99_us"] / 1000,
+            "threads": threads, "connections": connections}

@@ -8,6 +8,7 @@ sizes. Only the shape of the figures and the correctness checks are asserted
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -61,6 +62,11 @@ def test_sqlite_server_figures(run: dict) -> None:
     figures = _by_engine(run, "sqlite")
     assert set(figures) == PER_SERVER
     _check_values(figures)
+    throughput = figures["throughput"]
+    assert throughput["tool"] == ("wrk" if shutil.which("wrk") else "python clients")
+    assert throughput["python_clients"]["rate"] > 0
+    if throughput["tool"] == "wrk":
+        assert throughput["errors"] == 0 and throughput["check_ok"]
     assert figures["events"]["lost"] == 0
     assert figures["resolve"]["p95_ms"] >= figures["resolve"]["p50_ms"] > 0
     assert "== resolve [sqlite server]" in run["stdout"]
