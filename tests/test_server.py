@@ -33,7 +33,7 @@ class Sample:
 
     body: dict[str, Any] = field(default_factory=dict)
     role: str | None = "viewer"
-    cross: str = "404"
+    cross: str = "404"  # or "refused": another tenant gets a 4xx about its own (empty) repo
 
 
 def rpc(body: dict[str, Any], role: str | None = "viewer", cross: str = "404") -> Sample:
@@ -100,7 +100,16 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("POST", "/api/v1/admin/tokens/list"): rpc({}, "admin", "own"),
     ("POST", "/api/v1/admin/roles/grant"): rpc({"user": "viewer", "role": "artist"}, "admin"),
     ("POST", "/api/v1/admin/roles/revoke"): rpc({"user": "viewer"}, "admin"),
+    # the package index (path parameters filled in from PATH_PARAMS)
+    ("GET", "/simple/{repo}/"): rpc({}),
+    ("GET", "/simple/{repo}/{name}/"): rpc({}),
+    ("GET", "/packages/{repo}/files/{file}"): rpc({}),
+    ("POST", "/api/v1/packages/{repo}"): rpc({}, "artist", "refused"),
+    ("POST", "/api/v1/packages/{repo}/promote"): rpc(
+        {"name": "show-chars-hero-model", "version": "1.0.0", "to": "blessed"}, "supervisor"),
 }
+PATH_PARAMS = {"repo": "review", "name": "show-chars-hero-model",
+               "file": "show_chars_hero_model-1.0.0-py3-none-any.whl"}
 
 
 def api_routes() -> set[tuple[str, str]]:
@@ -114,7 +123,8 @@ def api_routes() -> set[tuple[str, str]]:
         app = create_app(ServerConfig.resolve(data_dir=tmp))
         paths = app.openapi()["paths"]
         app.state.control.close()
-    return {(verb.upper(), path) for path, ops in paths.items() if path.startswith("/api/") for verb in ops}
+    prefixes = ("/api/", "/simple/", "/packages/")
+    return {(verb.upper(), path) for path, ops in paths.items() if path.startswith(prefixes) for verb in ops}
 
 
 def test_every_route_has_a_sample() -> None:
@@ -137,7 +147,7 @@ class World:
         h = dict(headers or {})
         if token:
             h["Authorization"] = f"Bearer {token}"
-        url = self.server.url + path
+        url = self.server.url + path.format_map(PATH_PARAMS)
         if verb == "GET":
             return requests.get(url, params=body, headers=h, timeout=30, **kw)
         return requests.post(url, json=body, headers=h, timeout=30, **kw)
@@ -200,6 +210,8 @@ def test_another_tenant_gets_404_never_the_data(world: World, verb: str, path: s
     if sample.cross == "404":
         assert r.status_code == 404, r.text
         assert r.json()["error"]["code"] == "not_found"  # its message may quote the request only
+    elif sample.cross == "refused":
+        assert 400 <= r.status_code < 500 and r.status_code not in (401, 403), r.text
     else:
         assert r.status_code in (200, 404), r.text
         assert "kref://show" not in r.text

@@ -14,7 +14,8 @@ Install with ``pip install --index-url file:///repo/simple NAME`` or
 an atomic ``link`` that fails if the name exists, so a version is never replaced.
 
 An *index repo* is any PEP 503 index by URL (``https://…/simple``): splice
-installs from it; publishing goes to folder repos.
+installs from it; publishing goes to folder repos, or to a splice server's index
+(``http://host:port/simple/review/``, uploaded with ``$SPLICE_TOKEN`` or the URL's password).
 
 Repos have names. ``blessed`` is the default install source, ``review`` the
 default publish target. Names are looked up in the workspace's configuration,
@@ -206,14 +207,24 @@ def write_simple_index(
         by_name.setdefault(entry.name, []).append(entry)
     names = [only] if only is not None else sorted(by_name)
     for name in names:
-        links = "\n".join(
-            f'    <a href="{html.escape(href_prefix + e.file)}#sha256={e.sha256}" '
-            f'data-requires-python="&gt;=3.7">{html.escape(e.file)}</a><br>'
-            for e in sorted(by_name.get(name, []), key=lambda e: e.file)
-        )
-        _write_atomic(simple / name / "index.html", _page(f"Links for {name}", links))
-    projects = "\n".join(f'    <a href="{n}/">{n}</a><br>' for n in sorted(by_name))
-    _write_atomic(simple / "index.html", _page("Simple index", projects))
+        _write_atomic(simple / name / "index.html", project_page(name, by_name.get(name, []), href_prefix))
+    _write_atomic(simple / "index.html", root_page(sorted(by_name)))
+
+
+def project_page(name: str, entries: list[Published], href_prefix: str) -> str:
+    """The PEP 503 page of one project: a link per wheel, ``#sha256=`` its digest."""
+    links = "\n".join(
+        f'    <a href="{html.escape(href_prefix + e.file)}#sha256={e.sha256}" '
+        f'data-requires-python="&gt;=3.7">{html.escape(e.file)}</a><br>'
+        for e in sorted(entries, key=lambda e: e.file)
+    )
+    return _page(f"Links for {name}", links)
+
+
+def root_page(names: list[str]) -> str:
+    """The PEP 503 root page: a link per project."""
+    projects = "\n".join(f'    <a href="{n}/">{n}</a><br>' for n in names)
+    return _page("Simple index", projects)
 
 
 def _page(title: str, body: str) -> str:
@@ -234,32 +245,152 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 class IndexRepo:
-    """Any PEP 503 index by URL: an install source (publishing goes to folder repos)."""
+    """Any PEP 503 index by URL: an install source. A splice server's index
+    (``http://host:port/simple/<repo>/``) also takes uploads: the token comes from
+    ``$SPLICE_TOKEN`` or the URL's password (``http://__token__:spl_…@host/simple/review/``)."""
 
     kind = "index"
 
     def __init__(self, name: str, url: str) -> None:
-        self.name = name
+        self.name = _without_password(name)  # a URL as its own name: never its token
         self.index_url = url.rstrip("/") + "/"
+        self._splice: bool | None = None
 
     def __repr__(self) -> str:
-        return f"<IndexRepo {self.name} {self.index_url}>"
+        return f"<IndexRepo {self.name} {_without_password(self.index_url)}>"
+
+    @property
+    def _server(self) -> tuple[str, str] | None:
+        """``(server base URL without credentials, repo name)`` when the URL has the form of a
+        splice server's index, else None."""
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.index_url)
+        match = re.match(r"^(.*)/simple/([A-Za-z0-9][A-Za-z0-9_.-]{0,63})/\Z", parts.path)
+        if match is None or not parts.hostname:
+            return None
+        host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+        netloc = host + (f":{parts.port}" if parts.port else "")
+        return f"{parts.scheme}://{netloc}{match[1]}", match[2]
+
+    def _token(self) -> str:
+        from urllib.parse import unquote, urlsplit
+
+        password = urlsplit(self.index_url).password
+        return unquote(password) if password else os.environ.get("SPLICE_TOKEN", "")
+
+    def _request(
+        self,
+        method: str,
+        url: str,
+        data: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        auth: bool = True,
+        timeout: float = 120,
+    ) -> tuple[int, bytes]:
+        import urllib.error
+        import urllib.request
+
+        h = dict(headers or {})
+        token = self._token() if auth else ""
+        if token:
+            h["Authorization"] = f"Bearer {token}"
+        request = urllib.request.Request(url, data=data, headers=h, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+        except (urllib.error.URLError, OSError) as exc:
+            raise RepoError(f"repo {self.name!r}: cannot reach {_without_password(url)}: {exc}") from None
+
+    def _is_splice_server(self) -> bool:
+        """Whether the index is a splice server's (asked once, without the token: a token is
+        only ever sent to a splice server)."""
+        if self._splice is None:
+            server = self._server
+            self._splice = False
+            if server is not None:
+                try:
+                    status, body = self._request("GET", server[0] + "/health", auth=False, timeout=15)
+                    self._splice = status == 200 and json.loads(body).get("status") == "ok"
+                except (RepoError, ValueError, AttributeError):
+                    pass
+        return self._splice
 
     def check_publishable(self) -> None:
-        raise RepoError(
-            f"repo {self.name!r} is an index ({self.index_url}): splice publishes to folder repos; "
-            "serve a folder repo, or upload to this index with its own tool"
-        )
+        if not self._is_splice_server():
+            raise RepoError(
+                f"repo {self.name!r} is an index ({_without_password(self.index_url)}) and not a "
+                "splice server's: splice publishes to folder repos and splice servers; serve a folder "
+                "repo, or upload to this index with its own tool"
+            )
+        if not self._token():
+            raise RepoError(
+                f"repo {self.name!r}: publishing to a splice server needs a token "
+                "($SPLICE_TOKEN, or the index URL's password)"
+            )
 
     def publish(self, wheel: Path, kref: str = "", revision: int = 0) -> Published:
+        """Upload a wheel to a splice server's index (409: the version is already there)."""
         self.check_publishable()
-        raise AssertionError("unreachable")
+        base, repo = self._server  # type: ignore[misc]
+        wheel = Path(wheel)
+        status, body = self._request(
+            "POST",
+            f"{base}/api/v1/packages/{repo}",
+            wheel.read_bytes(),
+            {
+                "Content-Type": "application/octet-stream",
+                "X-Splice-Filename": wheel.name,
+                "X-Splice-Kref": kref,
+                "X-Splice-Revision": str(revision),
+            },
+        )
+        try:
+            answer = json.loads(body)
+        except ValueError:
+            answer = {}
+        if status == 409:
+            raise PublishedVersionError(answer.get("error", {}).get("message", f"{wheel.name} is published"))
+        if status >= 300 or "result" not in answer:
+            message = answer.get("error", {}).get("message", body[:200].decode("utf-8", "replace"))
+            raise RepoError(f"repo {self.name!r}: upload of {wheel.name} refused ({status}): {message}")
+        result = answer["result"]
+        return Published(**{k: result[k] for k in Published.__dataclass_fields__})
 
     def find(self, name: str, version: str) -> Published | None:
+        """The wheel of ``name`` ``version`` on a splice server's index (other indexes: None)."""
+        from packaging.version import InvalidVersion, Version
+
+        if self._server is None or not self._token() or not self._is_splice_server():
+            return None
+        base, repo = self._server
+        status, body = self._request("GET", f"{base}/simple/{repo}/{normalize(name)}/")
+        if status != 200:
+            return None
+        want = Version(version)
+        for href, file in re.findall(r'<a href="([^"]*)"[^>]*>([^<]+)</a>', body.decode("utf-8", "replace")):
+            try:
+                found_name, found_version = wheel_name_version(html.unescape(file))
+                if found_name == normalize(name) and Version(found_version) == want:
+                    digest = html.unescape(href).partition("#sha256=")[2]
+                    return Published(html.unescape(file), found_name, found_version, digest, "")
+            except (RepoError, InvalidVersion):
+                continue
         return None
 
     def entries(self) -> list[Published]:
         return []
+
+
+def _without_password(url: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@" + parts.netloc.rpartition("@")[2]))
 
 
 Repo = FolderRepo | IndexRepo

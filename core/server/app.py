@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__, wire
 from ..errors import SpliceError
-from . import admin, events, rpc
+from . import admin, events, packages, rpc
 from .config import ServerConfig
 from .control import ControlStore, check_user
 from .stores import TenantStores
@@ -38,6 +38,7 @@ STATUS_BY_CODE = {
     "already_exists": 409,
     "immutable": 409,
     "conflict": 409,
+    "package_published": 409,
     "engine": 503,
     "schema": 503,
     "unauthenticated": 401,
@@ -62,30 +63,59 @@ async def _send_error(send: Send, status: int, code: str, message: str, headers:
     await send({"type": "http.response.body", "body": body})
 
 
+INDEX_PREFIXES = ("/simple/", "/packages/")  # the package index: Bearer, or Basic with the token
+
+
+def _token_of(header: str, basic: bool) -> str:
+    """The token of an ``Authorization`` header: ``Bearer spl_…``, or (``basic``) HTTP Basic
+    with the token as password (any user name, e.g. ``__token__``)."""
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer":
+        return value.strip()
+    if basic and scheme.lower() == "basic":
+        import base64
+        import binascii
+
+        try:
+            decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return ""
+        return decoded.partition(":")[2].strip()
+    return ""
+
+
 class AuthMiddleware:
-    """Every ``/api/`` request needs ``Authorization: Bearer spl_…`` of a live token."""
+    """Every ``/api/`` request needs ``Authorization: Bearer spl_…`` of a live token; the
+    package index (``/simple/``, ``/packages/``) takes it as Bearer or as HTTP Basic's password."""
 
     def __init__(self, app: ASGIApp, control: ControlStore) -> None:
         self.app = app
         self.control = control
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(wire.API_PREFIX + "/"):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        index = scope["path"].startswith(INDEX_PREFIXES)
+        if not index and not scope["path"].startswith(wire.API_PREFIX + "/"):
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
-        scheme, _, token = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
+        token = _token_of(headers.get(b"authorization", b"").decode("latin-1"), index)
         challenge = [(b"www-authenticate", b'Bearer realm="splice"')]
-        if scheme.lower() != "bearer" or not token.strip():
+        if index:
+            challenge.append((b"www-authenticate", b'Basic realm="splice"'))
+        if not token:
             await _send_error(
                 send,
                 401,
                 "unauthenticated",
-                "this route needs a token: send 'Authorization: Bearer spl_…'",
+                "this route needs a token: send 'Authorization: Bearer spl_…'"
+                + (" (or HTTP Basic with the token as password)" if index else ""),
                 challenge,
             )
             return
-        principal = self.control.authenticate(token.strip())
+        principal = self.control.authenticate(token)
         if principal is None:
             await _send_error(send, 401, "unauthenticated", "the token is unknown or revoked", challenge)
             return
@@ -260,7 +290,7 @@ def create_app(config: ServerConfig) -> FastAPI:
         """Liveness: no token needed."""
         return {"status": "ok", "version": __version__}
 
-    for router in (rpc.router(), events.router(), admin.router()):
+    for router in (rpc.router(), events.router(), admin.router(), packages.router()):
         # the routers' routes as the app's own (as /health): FastAPI's include_router wraps
         # each router in one route that matches its candidates again for every request
         app.router.routes.extend(router.routes)
