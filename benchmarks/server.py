@@ -449,7 +449,7 @@ def run_server(engine: str, server: Server, args: argparse.Namespace, pool: Any,
     t0 = time.perf_counter()
     server.start()
     try:
-        token = server.new_tenant(TENANT)
+        token = server.cli_tenant(TENANT)
         store_url = tenant_url(server.db, TENANT)
         built = build_store(store_url, args.items)
         print(f"{engine} server {server.url} ({server.workers} worker{'s' if server.workers > 1 else ''}),"

@@ -14,33 +14,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-import requests
-
-HOST = "127.0.0.1"
-
-
-def _die_with_parent() -> None:
-    """Linux: the server gets SIGTERM when the benchmark dies, so none is left behind."""
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
+from splice.server.local import HOST, LocalServer
 
 
 def splice_cli(*args: str, timeout: float = 60.0) -> str:
@@ -53,60 +33,10 @@ def splice_cli(*args: str, timeout: float = 60.0) -> str:
     return done.stdout
 
 
-class Server:
-    """``splice serve --db DB --data-dir DIR [--workers N]`` on 127.0.0.1 and a free port."""
+class Server(LocalServer):
+    """``splice serve`` on 127.0.0.1 and a free port; tenants made with the server's own CLI."""
 
-    def __init__(self, data_dir: Path, db: str | None = None, workers: int = 1) -> None:
-        self.data_dir = data_dir.resolve()
-        self.db = db or str(self.data_dir)
-        self.workers = workers
-        self.port = free_port()
-        self.url = f"http://{HOST}:{self.port}"
-        self.proc: subprocess.Popen | None = None
-        self.out = self.data_dir / "server.out"
-
-    def __enter__(self) -> Server:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def start(self, timeout: float = 60.0) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        env = {k: v for k, v in os.environ.items() if k not in ("SPLICE_URL", "SPLICE_TOKEN")}
-        with self.out.open("wb") as sink:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "splice", "serve", "--host", HOST, "--port", str(self.port),
-                 "--db", self.db, "--data-dir", str(self.data_dir), "--workers", str(self.workers)],
-                stdout=sink, stderr=subprocess.STDOUT, env=env,
-                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                code = self.proc.returncode
-                raise RuntimeError(f"splice serve exited with {code}:\n{self.out.read_text()}")
-            try:
-                if requests.get(self.url + "/health", timeout=1).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"splice serve did not answer in {timeout:.0f} s:\n{self.out.read_text()}")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        self.proc = None
-
-    def new_tenant(self, tenant: str, user: str = "bench", role: str = "admin") -> str:
+    def cli_tenant(self, tenant: str, user: str = "bench", role: str = "admin") -> str:
         """Add ``tenant`` and a token for ``user`` with ``role`` on every project: the token."""
         splice_cli("tenant", "add", tenant, "--data-dir", str(self.data_dir))
         out = splice_cli("token", "create", "--user", user, "--tenant", tenant, "--role", role,
