@@ -23,6 +23,7 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
 IMPORT_NAMES = [
     "splice",
+    "splice.host",
     "splice.hosts",
     "splice.hosts.maya",
     "splice.hosts.houdini",
@@ -46,6 +47,7 @@ NOT_ON_IMPORT = [
     "platformdirs",
     "sqlite3",
     "splice.engines.sqlite",
+    "splice.host",
 ]
 
 

@@ -1,0 +1,131 @@
+"""Loaders: plain classes that build scene content from a revision, discovered from modules or paths.
+
+A loader declares what it serves (``kinds``, ``representations``, ``hosts``; empty
+means any) and implements ``load``, ``update``, ``remove`` and ``switch``. Like
+pyblish plugins, loaders are found by :func:`discover_loaders`, never registered
+by hand: every subclass of :class:`Loader` defined in the given modules is one.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+import os
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, ClassVar
+
+from ..errors import NotFoundError, ValidationError
+
+if TYPE_CHECKING:
+    from ..nodes import Revision
+    from .interface import Container, Host
+
+__all__ = ["Loader", "LoaderSource", "discover_loaders", "find_loader"]
+
+_MODULE_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+LoaderSource = str | os.PathLike[str] | ModuleType
+
+
+class Loader:
+    """Base class of loaders; subclass it and override the four methods."""
+
+    name: ClassVar[str] = ""
+    kinds: ClassVar[tuple[str, ...]] = ()
+    representations: ClassVar[tuple[str, ...]] = ()
+    hosts: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if not cls.__dict__.get("name"):
+            cls.name = cls.__name__
+
+    @classmethod
+    def serves(cls, kind: str, representation: str, host: str) -> bool:
+        """Whether this loader loads ``representation`` of a ``kind`` item in ``host``."""
+        return (
+            (not cls.kinds or kind in cls.kinds)
+            and (not cls.representations or representation in cls.representations)
+            and (not cls.hosts or host in cls.hosts)
+        )
+
+    def load(
+        self, host: Host, revision: Revision, representation: str, name: str, namespace: str
+    ) -> Container:
+        """Build content from ``representation`` of ``revision`` and write its container."""
+        raise NotImplementedError(f"{type(self).__name__} does not load")
+
+    def update(self, host: Host, container: Container, revision: Revision) -> None:
+        """Bring the content of ``container`` to ``revision`` (the inventory rewrites the container)."""
+        raise NotImplementedError(f"{type(self).__name__} does not update")
+
+    def remove(self, host: Host, container: Container) -> None:
+        """Remove the content of ``container`` (the inventory removes the container)."""
+        raise NotImplementedError(f"{type(self).__name__} does not remove")
+
+    def switch(self, host: Host, container: Container, revision: Revision) -> None:
+        """Replace the content of ``container`` with ``revision`` of another item."""
+        raise NotImplementedError(f"{type(self).__name__} does not switch")
+
+
+def _module_from_path(path: Path) -> ModuleType:
+    name = f"splice_loaders_{abs(hash(str(path.resolve())))}_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ValidationError(f"{path} is not a Python module")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
+def _modules(source: LoaderSource) -> list[ModuleType]:
+    if isinstance(source, ModuleType):
+        return [source]
+    if isinstance(source, str) and _MODULE_NAME.fullmatch(source) and not Path(source).exists():
+        try:
+            return [importlib.import_module(source)]
+        except ImportError as exc:
+            raise NotFoundError(f"no loader module {source!r} can be imported: {exc}") from None
+    path = Path(source)
+    if path.is_dir():
+        return [_module_from_path(p) for p in sorted(path.glob("*.py")) if not p.name.startswith("_")]
+    if path.is_file():
+        return [_module_from_path(path)]
+    raise NotFoundError(f"no loader module or folder at {path}")
+
+
+def discover_loaders(sources: Iterable[LoaderSource]) -> dict[str, type[Loader]]:
+    """Every :class:`Loader` subclass defined in ``sources`` (module names, module
+    objects, ``.py`` files or folders of them), by name. Two loaders of one name
+    raise :class:`ValidationError`."""
+    if isinstance(sources, (str, os.PathLike, ModuleType)):
+        sources = [sources]
+    found: dict[str, type[Loader]] = {}
+    for source in sources:
+        for module in _modules(source):
+            for _, cls in inspect.getmembers(module, inspect.isclass):
+                if not issubclass(cls, Loader) or cls is Loader or cls.__module__ != module.__name__:
+                    continue
+                if inspect.isabstract(cls) or cls.__name__.startswith("_"):
+                    continue
+                if cls.name in found and found[cls.name] is not cls:
+                    raise ValidationError(f"two loaders are named {cls.name!r}: {found[cls.name]} and {cls}")
+                found[cls.name] = cls
+    return found
+
+
+def find_loader(loaders: Mapping[str, type[Loader]], name: str) -> Loader:
+    """An instance of the loader called ``name``; NotFoundError names those there are."""
+    try:
+        return loaders[name]()
+    except KeyError:
+        raise NotFoundError(f"no loader named {name!r}; loaders: {sorted(loaders)}") from None
