@@ -54,21 +54,25 @@ class Loader:
         )
 
     def load(
-        self, host: Host, revision: Revision, representation: str, name: str, namespace: str
+        self, host: Host, revision: Revision, representation: str, path: Path, name: str, namespace: str
     ) -> Container:
-        """Build content from ``representation`` of ``revision`` and write its container."""
+        """Build content from ``path`` (the local, verified files of ``representation`` of
+        ``revision``) and write its container (``Container(name, revision.kref, self.name,
+        representation, namespace)``)."""
         raise NotImplementedError(f"{type(self).__name__} does not load")
 
-    def update(self, host: Host, container: Container, revision: Revision) -> None:
-        """Bring the content of ``container`` to ``revision`` (the inventory rewrites the container)."""
+    def update(self, host: Host, container: Container, revision: Revision, path: Path) -> None:
+        """Bring the content of ``container`` to ``revision``, whose files of the container's
+        representation are at ``path`` (the inventory rewrites the container)."""
         raise NotImplementedError(f"{type(self).__name__} does not update")
 
     def remove(self, host: Host, container: Container) -> None:
         """Remove the content of ``container`` (the inventory removes the container)."""
         raise NotImplementedError(f"{type(self).__name__} does not remove")
 
-    def switch(self, host: Host, container: Container, revision: Revision) -> None:
-        """Replace the content of ``container`` with ``revision`` of another item."""
+    def switch(self, host: Host, container: Container, revision: Revision, path: Path) -> None:
+        """Replace the content of ``container`` with ``revision`` of another item (files at
+        ``path``)."""
         raise NotImplementedError(f"{type(self).__name__} does not switch")
 
 
