@@ -168,7 +168,8 @@ class Client:
 
         Each entry is a :class:`RevisionSpec` or a dict with ``item`` (kref) and optional
         ``metadata``, ``artifacts`` (``[{name, location, metadata}]``), ``edges``
-        (``[{target, edge_type, metadata}]``), ``tags`` and ``default_artifact``. Re-sent
+        (``[{target, edge_type, metadata}]``), ``tags``, ``default_artifact`` and
+        ``create_item`` (make the item in the same transaction when it is missing). Re-sent
         with the same ``idempotency_key``, it returns the first result and writes nothing.
         """
         if isinstance(revisions, (str, bytes, Mapping)) or not isinstance(revisions, Sequence):
@@ -288,10 +289,11 @@ def _revision_spec(value: Mapping[str, Any] | RevisionSpec, index: int) -> Revis
             "edges": value.edges,
             "tags": value.tags,
             "default_artifact": value.default_artifact,
+            "create_item": value.create_item,
         }
     if not isinstance(value, Mapping):
         raise ValidationError(f"{where} must be a dict or RevisionSpec, not {type(value).__name__}")
-    allowed = {"item", "metadata", "artifacts", "edges", "tags", "default_artifact"}
+    allowed = {"item", "metadata", "artifacts", "edges", "tags", "default_artifact", "create_item"}
     unknown = set(value) - allowed
     if unknown:
         raise ValidationError(f"{where} has unknown keys {sorted(unknown)}; allowed: {sorted(allowed)}")
@@ -338,8 +340,9 @@ def _revision_spec(value: Mapping[str, Any] | RevisionSpec, index: int) -> Revis
     default = value.get("default_artifact")
     if default is not None and check_artifact_name(default) not in names:
         raise ValidationError(f"{where}.default_artifact {default!r} is not one of its artifacts {names}")
+    create_item = validate.flag(value.get("create_item", False), f"{where}.create_item")
     return RevisionSpec(
-        item, validate.metadata(value.get("metadata")), tuple(artifacts), tuple(edges), tags, default
+        item, validate.metadata(value.get("metadata")), tuple(artifacts), tuple(edges), tags, default, create_item
     )
 
 

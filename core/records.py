@@ -190,6 +190,7 @@ class RevisionSpec:
     edges: tuple[EdgeSpec, ...] = ()
     tags: tuple[str, ...] = ()
     default_artifact: str | None = None
+    create_item: bool = False  # make the item first when it does not exist (same transaction)
 
 
 @dataclass(frozen=True, slots=True)

@@ -142,6 +142,41 @@ def test_failure_in_a_later_spec_writes_nothing_at_all(client: splice.Client, as
     assert [key for key, _, _ in events(client)] == [key for key, _, _ in before["events"]]
 
 
+def test_create_item_makes_missing_items_in_the_same_transaction(client: splice.Client, assets) -> None:
+    made = client.batch_create_revisions(
+        [
+            {"item": "kref://show/assets/villain.model", "create_item": True, "tags": ["approved"]},
+            {"item": MODEL, "create_item": True},  # exists already: just a revision
+        ]
+    )
+    assert [r.kref for r in made] == ["kref://show/assets/villain.model?r=1", f"{MODEL}?r=1"]
+    assert client.get_item("kref://show/assets/villain.model").kind == "model"
+    keys = [key for key, kref, _ in events(client) if "villain" in kref]
+    assert keys[:2] == ["item.created", "revision.created"]
+
+
+def test_create_item_is_undone_with_a_failed_batch(client: splice.Client, assets) -> None:
+    before = dump(client)
+    specs = [
+        {"item": "kref://show/assets/villain.model", "create_item": True},
+        {"item": RIG, "edges": [{"target": f"{TEXTURE}?r=9", "edge_type": "DEPENDS_ON"}]},
+    ]
+    with pytest.raises(NotFoundError, match="r=9"):
+        client.batch_create_revisions(specs)
+    assert dump(client) == before
+    with pytest.raises(NotFoundError):
+        client.get_item("kref://show/assets/villain.model")
+
+
+def test_create_item_needs_an_existing_space(client: splice.Client, assets) -> None:
+    before = dump(client)
+    with pytest.raises(NotFoundError, match="space kref://show/nowhere does not exist"):
+        client.batch_create_revisions([{"item": "kref://show/nowhere/x.model", "create_item": True}])
+    with pytest.raises(ValidationError, match="create_item"):
+        client.batch_create_revisions([{"item": "kref://show/assets/x.model", "create_item": "yes"}])
+    assert dump(client) == before
+
+
 def test_failure_message_names_the_problem(client: splice.Client, assets) -> None:
     specs = [*_publish_specs()[:2], {"item": RIG, "edges": [{"target": f"{TEXTURE}?r=9", "edge_type": "X"}]}]
     with pytest.raises(NotFoundError, match="r=9"):

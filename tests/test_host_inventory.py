@@ -24,16 +24,18 @@ class ModelLoader(Loader):
     representations = ("mesh",)
     hosts = ("memory",)
 
-    def load(self, host, revision, representation, name, namespace):
-        host.content[name] = {"item": str(revision.item_kref), "revision": revision.number}
+    def load(self, host, revision, representation, path, name, namespace):
+        host.content[name] = {"item": str(revision.item_kref), "revision": revision.number, "path": str(path)}
         kref = str(revision.item_kref.with_revision(revision.number))
         return host.write_container(Container(name, kref, self.name, representation, namespace))
 
-    def update(self, host, container, revision):
-        host.content[container.name]["revision"] = revision.number
+    def update(self, host, container, revision, path):
+        host.content[container.name].update(revision=revision.number, path=str(path))
 
-    def switch(self, host, container, revision):
-        host.content[container.name] = {"item": str(revision.item_kref), "revision": revision.number}
+    def switch(self, host, container, revision, path):
+        host.content[container.name] = {
+            "item": str(revision.item_kref), "revision": revision.number, "path": str(path)
+        }
 
     def remove(self, host, container):
         del host.content[container.name]
@@ -52,21 +54,31 @@ def loaders(tmp_path: Path) -> dict[str, type[Loader]]:
     return discover_loaders([folder])
 
 
+def _mesh_file(folder: Path, name: str, number: int) -> str:
+    """A real local file per revision: loaders are given the path of what they load."""
+    path = folder / f"{name}_v{number}.mesh"
+    path.write_text(f"{name} r{number}\n")
+    return str(path)
+
+
 @pytest.fixture
-def scene(client: splice.Client, loaders) -> MemoryHost:
+def scene(client: splice.Client, loaders, tmp_path: Path) -> MemoryHost:
     """hero r1..r3 (r2 published), tree r1..r2, rock r1; the scene holds hero r1, tree r2, rock r1."""
     space = client.create_project("show").create_space("assets")
     items = {}
     for name, count in (("hero", 3), ("tree", 2), ("rock", 1)):
         item = space.create_item(name, "model")
         revisions = [item.create_revision() for _ in range(count)]
+        for number, revision in enumerate(revisions, 1):
+            revision.create_artifact("mesh", _mesh_file(tmp_path, name, number))
         items[name] = revisions
     items["hero"][1].tag("published")
     items["rock"][0].tag("published")
     host = MemoryHost()
     loader = loaders["ModelLoader"]()
     for name, number in (("hero", 1), ("tree", 2), ("rock", 1)):
-        loader.load(host, items[name][number - 1], "mesh", name, "env")
+        revision = items[name][number - 1]
+        loader.load(host, revision, "mesh", Path(revision.get_artifact("mesh").location), name, "env")
     return host
 
 
@@ -127,6 +139,7 @@ def test_update_to_latest_tag_and_revision(scene, client, loaders) -> None:
     updated = inventory.update(scene, client, "env:hero", "published", loaders)
     assert updated.revision == 2 and scene.read_container("env:hero").revision == 2
     assert scene.content["hero"]["revision"] == 2
+    assert Path(scene.content["hero"]["path"]).name == "hero_v2.mesh"
     assert inventory.update(scene, client, "env:hero", "latest", loaders).revision == 3
     assert inventory.update(scene, client, "env:hero", 1, loaders).revision == 1
     assert scene.content["hero"]["revision"] == 1
@@ -144,7 +157,9 @@ def test_update_all_updates_every_outdated_container(scene, client, loaders, cal
 def test_switch_to_another_item(scene, client, loaders) -> None:
     switched = inventory.switch(scene, client, "env:hero", "kref://show/assets/tree.model", "latest", loaders)
     assert switched.kref == "kref://show/assets/tree.model?r=2" and switched.key == "env:hero"
-    assert scene.content["hero"] == {"item": "kref://show/assets/tree.model", "revision": 2}
+    assert scene.content["hero"]["item"] == "kref://show/assets/tree.model"
+    assert scene.content["hero"]["revision"] == 2
+    assert Path(scene.content["hero"]["path"]).read_text() == "tree r2\n"  # the loader got its files
 
 
 def test_remove(scene, loaders) -> None:

@@ -338,16 +338,22 @@ class SQLBackend:
         stamp = now_stamp()
         kref = parent.base.child(f"{name}.{kind}")
         with self._write() as conn:
-            project_id, parent_path = self._container(conn, parent)
             if conn.execute("SELECT 1 FROM items WHERE path = ?", (kref.path,)).fetchone():
                 raise AlreadyExistsError(f"item {kref} already exists")
-            conn.execute(
-                "INSERT INTO items (project_id, path, parent_path, name, kind, metadata, created_at, author)"
-                " VALUES (?,?,?,?,?,?,?,?)",
-                (project_id, kref.path, parent_path, name, kind, _dumps(metadata), stamp, self.actor),
-            )
-            self._emit(conn, "item.created", kref, kind=kind)
+            self._insert_item(conn, kref, metadata, stamp)
         return ItemRecord(kref, name, kind, dict(metadata), stamp, self.actor, False)
+
+    def _insert_item(self, conn: Connection, kref: Kref, metadata: Metadata, stamp: str) -> None:
+        parent = kref.parent
+        if parent is None:
+            raise ValidationError(f"{kref} has no project or space to hold it")
+        project_id, parent_path = self._container(conn, parent)
+        conn.execute(
+            "INSERT INTO items (project_id, path, parent_path, name, kind, metadata, created_at, author)"
+            " VALUES (?,?,?,?,?,?,?,?)",
+            (project_id, kref.path, parent_path, kref.item_name, kref.kind, _dumps(metadata), stamp, self.actor),
+        )
+        self._emit(conn, "item.created", kref, kind=kref.kind)
 
     def get_item(self, kref: Kref) -> ItemRecord:
         if not kref.is_item:
@@ -468,6 +474,10 @@ class SQLBackend:
             stamp = now_stamp()
             ids = []
             for spec in specs:
+                if spec.create_item and conn.execute(
+                    "SELECT 1 FROM items WHERE path = ?", (spec.item.path,)
+                ).fetchone() is None:
+                    self._insert_item(conn, spec.item.base, {}, stamp)
                 item_id, kind = self._item_row(conn, spec.item)[:2]
                 if kind == "bundle":
                     raise ValidationError(f"{spec.item.base} is a bundle: use add_member / remove_member")

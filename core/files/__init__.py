@@ -22,7 +22,7 @@ from .config import StoreConfig, cache_dir, store_config
 from .errors import ChecksumError, FileStoreError, SourceError
 from .fetch import checkouts_dir, pull, resolve
 from .hashing import Content, hash_path
-from .publish import store
+from .publish import store, upload
 from .records import Stored, select
 from .sources import FileStatus, ingest, status
 from .stages import Derived, Stage, derive
@@ -61,5 +61,6 @@ __all__ = [
     "resolve",
     "status",
     "store",
+    "upload",
     "store_config",
 ]

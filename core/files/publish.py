@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from .. import validate
 from ..kref import check_artifact_name
 from . import odb
+from .config import StoreConfig
 from .hashing import Content, hash_path, total_size
 from .progress import Bar, callback
 from .records import Stored, check_writable, content_metadata, project_store
@@ -45,12 +46,26 @@ def store(
     where = validate.location(location) if location is not None else None
     check_writable(revision, name)
     source = Path(path).absolute()
-    config = project_store(revision)
+    meta = {**extra, **upload(project_store(revision), source, push=push, progress=progress)}
+    return revision.create_artifact(name, where or os.fspath(source), meta)
+
+
+def upload(
+    config: StoreConfig, path: str | os.PathLike[str], *, push: bool = True, progress: bool = False
+) -> dict[str, str]:
+    """Put a file or folder's objects in the store ``config`` (or only the local cache, without
+    ``push``) and return the artifact metadata that records them; records nothing.
+
+    This is the half of :func:`store` that a batch publish uses: upload every file first,
+    then write all the revisions and artifacts in one transaction. Objects are content
+    addressed, so an upload whose publish then fails leaves nothing that a later one would
+    not reuse.
+    """
+    source = Path(path).absolute()
     target = odb.open_store(config) if push else odb.open_cache()  # a bad store fails before hashing
     content = hash_with_bar(source, progress)
     odb.upload(target, content, source, callback(progress, f"storing {source.name}"))
-    meta = {**extra, **content_metadata(content, source.name, config)}
-    return revision.create_artifact(name, where or os.fspath(source), meta)
+    return content_metadata(content, source.name, config)
 
 
 def push(items: list[Stored], progress: bool = False) -> int:

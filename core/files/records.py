@@ -10,6 +10,7 @@ to pull any past revision by hash, whatever the project's store is now.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -60,6 +61,14 @@ def content_metadata(content: Content, filename: str, store: StoreConfig) -> dic
     if store.options:
         meta["store_options"] = json.dumps(store.options, sort_keys=True)
     return meta
+
+
+def object_location(store: StoreConfig, oid: str) -> str:
+    """Where the object ``oid`` lives in ``store`` (dvc 3's layout): the permanent location a
+    publish records for stored files; a folder's ``.dir`` object is its listing."""
+    root = store.url.rstrip("/\\")
+    sep = "/" if not store.is_local else os.sep
+    return sep.join([root, "files", "md5", oid[:2], oid[2:]])
 
 
 def stored(artifact: Artifact) -> Stored | None:

@@ -2,15 +2,21 @@
 
 - :mod:`splice.host.interface` — the :class:`Host` protocol and its plain records
   (:class:`Context`, :class:`Container`, :class:`Instance`).
+- :mod:`splice.host.current` — the host installed in this process, the launcher's context.
 - :mod:`splice.host.memory` — :class:`MemoryHost`, the in-memory reference host.
+- :mod:`splice.host.loading` — :func:`load`: kref → representation → files → loader → hook.
 - :mod:`splice.host.inventory` — the scene inventory (outdated check in one round
-  trip, update, switch, remove) and the :class:`Loader` base class.
+  trip, update, switch, remove).
+- :mod:`splice.host.creators` — :func:`create`: mark content for publishing.
+- :mod:`splice.host.publish` — publishing with pyblish (imported on use).
 
 Nothing here imports a DCC module, and ``import splice`` does not import this package.
 """
 
 from __future__ import annotations
 
+from .creators import KINDS, create
+from .current import context_from_env, install, is_installed, uninstall
 from .interface import Container, Context, Host, Instance
 from .inventory import (
     InventoryEntry,
@@ -24,9 +30,11 @@ from .inventory import (
     update,
     update_all,
 )
+from .loading import load, loaders_for
 from .memory import MemoryHost
 
 __all__ = [
+    "KINDS",
     "Container",
     "Context",
     "Host",
@@ -35,11 +43,18 @@ __all__ = [
     "Loader",
     "MemoryHost",
     "check",
+    "context_from_env",
+    "create",
     "discover_loaders",
+    "install",
+    "is_installed",
+    "load",
+    "loaders_for",
     "ls",
     "outdated",
     "remove",
     "switch",
+    "uninstall",
     "update",
     "update_all",
 ]

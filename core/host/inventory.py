@@ -16,11 +16,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import NotFoundError, ValidationError
 from ..kref import Kref, check_tag, to_kref
 from .interface import Container, Host
+from .loading import fetch, representation_of
 from .loader import Loader, discover_loaders, find_loader
 
 if TYPE_CHECKING:
@@ -170,10 +172,20 @@ def _usable(entry: InventoryEntry) -> None:
         raise NotFoundError(f"container {entry.container.key!r}: {entry.reason}")
 
 
-def _apply(host: Host, container: Container, revision: Revision, loader: Loader | None) -> Container:
+def _files(container: Container, revision: Revision, loader: Loader | None, client: Client) -> Path | None:
+    """The local files of the container's representation in ``revision`` (given a loader)."""
+    if loader is None:
+        return None
+    artifact = representation_of(revision, container.representation, revision.get_artifacts())
+    return fetch(artifact, client=client)
+
+
+def _apply(
+    host: Host, container: Container, revision: Revision, loader: Loader | None, path: Path | None
+) -> Container:
     new = dataclasses.replace(container, kref=str(revision.item_kref.with_revision(revision.number)))
-    if loader is not None:
-        loader.update(host, container, revision)
+    if loader is not None and path is not None:
+        loader.update(host, container, revision, path)
     return host.write_container(new)
 
 
@@ -191,7 +203,7 @@ def update(
     loader = _loader(loaders, host, current, current.item_kref.kind)
     if entry.status == "current" or revision is None:
         return current
-    return _apply(host, current, revision, loader)
+    return _apply(host, current, revision, loader, _files(current, revision, loader, client))
 
 
 def update_all(
@@ -205,7 +217,8 @@ def update_all(
     planned = [
         (e.container, r, _loader(loaders, host, e.container, e.container.item_kref.kind)) for e, r in todo
     ]
-    return [_apply(host, c, r, loader) for c, r, loader in planned]
+    fetched = [_files(c, r, loader, client) for c, r, loader in planned]  # every file before the first change
+    return [_apply(host, c, r, loader, path) for (c, r, loader), path in zip(planned, fetched, strict=True)]
 
 
 def switch(
@@ -226,9 +239,10 @@ def switch(
     if revision is None:
         raise NotFoundError(f"no revision of {target} matches {_describe(want)}")
     loader = _loader(loaders, host, current, target.kind)
+    path = _files(current, revision, loader, client)
     new = dataclasses.replace(current, kref=str(revision.item_kref.with_revision(revision.number)))
-    if loader is not None:
-        loader.switch(host, current, revision)
+    if loader is not None and path is not None:
+        loader.switch(host, current, revision, path)
     return host.write_container(new)
 
 

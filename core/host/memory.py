@@ -16,9 +16,11 @@ from .. import __version__
 from ..errors import AlreadyExistsError, NotFoundError, ValidationError
 from .interface import Container, Context, Instance
 
-__all__ = ["SCENE_FORMAT", "MemoryHost"]
+__all__ = ["PLUGINS_DIR", "SCENE_FORMAT", "MemoryHost", "open_scene"]
 
 SCENE_FORMAT = "splice.memory-scene/1"
+PLUGINS_DIR = Path(__file__).parent / "plugins" / "memory"  # its pyblish plug-ins
+LOADERS_DIR: Path | None = None  # MemoryHost ships no loaders: tests bring their own
 
 
 class MemoryHost:
@@ -166,3 +168,10 @@ class MemoryHost:
         if isinstance(names, str) or not all(isinstance(n, str) for n in names):
             raise ValidationError("selection must be a list of names")
         self._selection = list(names)
+
+
+def open_scene(path: str | os.PathLike[str]) -> MemoryHost:
+    """A MemoryHost with the scene file at ``path`` open (headless publishing)."""
+    host = MemoryHost()
+    host.open_file(path)
+    return host

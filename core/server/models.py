@@ -34,6 +34,7 @@ class RevisionSpecModel(Strict):
     edges: list[EdgeSpecModel] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
     default_artifact: str | None = None
+    create_item: bool = False
 
 
 class ItemQueryModel(Strict):

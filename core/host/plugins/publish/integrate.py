@@ -1,0 +1,90 @@
+"""Integrate: store every representation's files, then write every instance's revision in
+ONE transaction (``batch_create_revisions``): metadata, artifacts, a ``DEPENDS_ON`` edge to
+each revision loaded in the scene, tags, and their events. A failure anywhere writes nothing.
+"""
+
+import pyblish.api
+
+from splice.files import records, upload
+from splice.files.config import store_config
+from splice.host.publish import PublishValidationError
+from splice.kref import Kref
+
+
+def _metadata(context, instance):
+    meta = {
+        "artist": context.data["splice.client"].backend.actor,  # who the store knows, not the OS login
+        "host": context.data["host"],
+        "host_version": context.data["hostVersion"],
+        "instance": instance.name,
+    }
+    optional = {
+        "scene": context.data.get("currentFile"),
+        "task": context.data.get("task"),
+        "space": context.data.get("space"),
+        "frame_start": instance.data.get("frameStart"),
+        "frame_end": instance.data.get("frameEnd"),
+        "comment": instance.data["options"].get("comment"),
+    }
+    meta.update({k: str(v) for k, v in optional.items() if v is not None})
+    return meta
+
+
+class IntegrateSplice(pyblish.api.ContextPlugin):
+    """One revision per instance, all in one transaction."""
+
+    label = "Integrate into splice"
+    order = pyblish.api.IntegratorOrder
+
+    def process(self, context):
+        client = context.data["splice.client"]
+        instances = [i for i in context if i.data.get("publish", True) and "splice.instance" in i.data]
+        if not instances:
+            raise PublishValidationError(
+                "nothing to publish: the scene has no active instances",
+                fix="mark content for publishing (create an instance) first",
+            )
+        loaded = sorted({c.kref for c in context.data.get("containers", [])})
+        stores = {}
+        specs = []
+        for instance in instances:
+            representations = instance.data["representations"]
+            if not representations:
+                raise PublishValidationError(
+                    f"{instance.name} produced no files: no extractor serves kind {instance.data['kind']!r}",
+                    fix="check the instance's representations option and that the host's plug-ins are found",
+                )
+            item = Kref(instance.data["item"])
+            if item.project not in stores:
+                project = client.get_project(item.project)
+                stores[item.project] = store_config(project.name, project.metadata)
+            store = stores[item.project]
+            artifacts = []
+            for rep in representations:
+                meta = upload(store, rep["path"])  # content-addressed: nothing to undo if the batch fails
+                meta.update({k: str(v) for k, v in (rep.get("metadata") or {}).items()})
+                artifacts.append(
+                    {
+                        "name": rep["name"],
+                        "location": records.object_location(store, meta[records.CONTENT_HASH]),
+                        "metadata": meta,
+                    }
+                )
+                self.log.info("%s: stored %s (%s bytes)", instance.name, rep["name"], meta["size"])
+            options = instance.data["options"]
+            specs.append(
+                {
+                    "item": str(item),
+                    "create_item": True,
+                    "metadata": _metadata(context, instance),
+                    "artifacts": artifacts,
+                    "edges": [{"target": kref, "edge_type": "DEPENDS_ON"} for kref in loaded],
+                    "tags": list(options.get("tags") or []),
+                    "default_artifact": options.get("default") or artifacts[0]["name"],
+                }
+            )
+        revisions = client.batch_create_revisions(specs)
+        context.data["splice.published"] = [str(r.kref) for r in revisions]
+        for instance, revision in zip(instances, revisions, strict=True):
+            instance.data["revision"] = str(revision.kref)
+            self.log.info("published %s", revision.kref)
