@@ -341,9 +341,8 @@ def _revision_spec(value: Mapping[str, Any] | RevisionSpec, index: int) -> Revis
     if default is not None and check_artifact_name(default) not in names:
         raise ValidationError(f"{where}.default_artifact {default!r} is not one of its artifacts {names}")
     create_item = validate.flag(value.get("create_item", False), f"{where}.create_item")
-    return RevisionSpec(
-        item, validate.metadata(value.get("metadata")), tuple(artifacts), tuple(edges), tags, default, create_item
-    )
+    metadata = validate.metadata(value.get("metadata"))
+    return RevisionSpec(item, metadata, tuple(artifacts), tuple(edges), tags, default, create_item)
 
 
 def connect(url: str | None = None, *, user: str | None = None, **options: Any) -> Client:

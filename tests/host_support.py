@@ -99,12 +99,15 @@ def make_show(client: splice.Client, tmp_path: Path, monkeypatch: pytest.MonkeyP
     return Show(client, store, tmp_path, discover_loaders([folder]))
 
 
-def scene_with_hero(show: Show, host: MemoryHost | None = None, members: list[str] | None = None) -> MemoryHost:
+def scene_with_hero(
+    show: Show, host: MemoryHost | None = None, members: list[str] | None = None
+) -> MemoryHost:
     """A scene that loaded the texture and models ``hero`` (marked as a model instance)."""
     host = host or show.host()
     splice.host.load(host, f"{TEXTURE}?t=latest", loaders=show.loaders, client=show.client)
     host.content["hero"] = {"mesh": "cube", "faces": 6}
-    splice.host.create(host, "model", "hero", options={"members": ["hero"] if members is None else members, "tags": ["approved"]})
+    options = {"members": ["hero"] if members is None else members, "tags": ["approved"]}
+    splice.host.create(host, "model", "hero", options=options)
     return host
 
 

@@ -351,7 +351,8 @@ class SQLBackend:
         conn.execute(
             "INSERT INTO items (project_id, path, parent_path, name, kind, metadata, created_at, author)"
             " VALUES (?,?,?,?,?,?,?,?)",
-            (project_id, kref.path, parent_path, kref.item_name, kref.kind, _dumps(metadata), stamp, self.actor),
+            (project_id, kref.path, parent_path, kref.item_name, kref.kind, _dumps(metadata), stamp,
+             self.actor),
         )
         self._emit(conn, "item.created", kref, kind=kref.kind)
 

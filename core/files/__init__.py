@@ -61,6 +61,6 @@ __all__ = [
     "resolve",
     "status",
     "store",
-    "upload",
     "store_config",
+    "upload",
 ]

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from ..errors import NotFoundError, ValidationError
 from ..kref import Kref, check_tag, to_kref
 from .interface import Container, Host
-from .loading import fetch, representation_of
 from .loader import Loader, discover_loaders, find_loader
+from .loading import fetch, representation_of
 
 if TYPE_CHECKING:
     from ..client import Client

@@ -15,7 +15,7 @@ class ValidateMembers(pyblish.api.InstancePlugin):
 
     def process(self, instance):
         options = instance.data["options"]
-        if not options.get("members", [] if "files" in options else [instance.name]) and "files" not in options:
+        if "files" not in options and not options.get("members", [instance.name]):
             raise PublishValidationError(
                 f"{instance.name} has no members: it would publish an empty file",
                 fix="add content to the instance (repair adds the current selection)",
