@@ -209,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     _server_commands(sub, add)
     _command("cli_packages:register")(sub, add)  # package, workspace
     _command("cli_files:register")(sub, add)
+    _command("cli_host:register")(sub, add)  # publish, load, inventory
     _command("cli_launch:register")(sub, add)
 
     p = add(sub, "demo", "cmd_demo", "build the sci-fi-short demo project and show it around",

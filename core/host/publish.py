@@ -14,7 +14,9 @@ repair defines ``repair(cls, instance)`` and lists :class:`RepairAction`.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import sys
 import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -224,7 +226,8 @@ def _run(
     try:
         for stage, _, run in STAGES:
             seen = len(context.data.get("results", []))
-            run(context, plugins, targets=list(targets) if targets else None)
+            with contextlib.redirect_stdout(sys.stderr):  # pyblish.util prints each error
+                run(context, plugins, targets=list(targets) if targets else None)
             results = context.data.get("results", [])[seen:]
             report.checks += [_check(stage, r) for r in results]
             if any(r["error"] is not None for r in results):

@@ -1,0 +1,130 @@
+"""``splice publish | load | inventory``: work on a scene file headless (farm, CI).
+
+Each command opens the scene with the named host adapter (:mod:`splice.host.adapters`),
+works through :mod:`splice.host`, and saves the scene when it changed it.
+:func:`register` imports nothing heavy; pyblish loads only when ``publish`` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .client import Client
+    from .host.adapters import Adapter
+    from .host.interface import Host
+
+
+def register(sub: Any, add: Any) -> None:
+    """Add the scene commands to ``splice``'s sub-parsers with ``splice.cli``'s ``add``."""
+
+    def scene(p: argparse.ArgumentParser) -> None:
+        p.add_argument("scene", metavar="SCENE", help="the scene file")
+        p.add_argument("--host", default="memory", help="host adapter that opens it (default: memory)")
+
+    p = add(sub, "publish", "cli_host:cmd_publish",
+            "publish a scene's instances headless: collect, validate, extract, integrate (pyblish)",
+            epilog="Exit status 1 when a check fails: nothing is written, and the report says "
+                   "what failed on what and how to fix it.")
+    scene(p)
+    p.add_argument("--repair", action="store_true", help="run the failing validators' repairs first")
+    p.add_argument("--plugins", metavar="DIR", action="append", default=[],
+                   help="another folder of pyblish plug-ins (also read: $PYBLISHPLUGINPATH)")
+    p.add_argument("--target", metavar="T", action="append", help="pyblish target (repeatable)")
+    p.add_argument("--no-save", action="store_true", help="with --repair: do not save the repaired scene")
+
+    p = add(sub, "load", "cli_host:cmd_load", "load a revision into a scene file and save it")
+    scene(p)
+    p.add_argument("kref", metavar="KREF", help="…/item.kind with ?r=N, ?t=TAG, &time=…, &a=NAME")
+    p.add_argument("--representation", "-R", metavar="NAME", help="artifact name or file extension")
+    p.add_argument("--loader", metavar="NAME", help="use this loader")
+    p.add_argument("--namespace", metavar="NS", help="default: <item>_NN, the first free")
+
+    p = add(sub, "inventory", "cli_host:cmd_inventory",
+            "list a scene's containers against latest, a tag or a revision (one round trip); update them")
+    scene(p)
+    p.add_argument("--want", default="latest", metavar="WANT", help="latest, a tag or a revision number")
+    p.add_argument("--update", action="store_true", help="update the outdated containers and save")
+
+
+def _open(args: argparse.Namespace) -> tuple[Adapter, Host]:
+    from .host.adapters import adapter
+
+    found = adapter(args.host)
+    return found, found.open_scene(args.scene)
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def cmd_publish(client: Client, args: argparse.Namespace) -> int:
+    from .host import publish
+
+    found, host = _open(args)
+    paths = [p for p in (found.plugins_dir, *args.plugins) if p]
+    report = publish.publish(host, client, paths=paths, targets=args.target, repair=args.repair)
+    if args.repair and report.repaired and not args.no_save:
+        host.save_file()
+    if args.json:
+        _print_json(report.to_dict())
+    else:
+        print(report.to_text())
+    return 0 if report.success else 1
+
+
+def _loaders(found: Adapter) -> dict:
+    from .host import loaders_for
+
+    return loaders_for(*([found.loaders_dir] if found.loaders_dir else []))
+
+
+def cmd_load(client: Client, args: argparse.Namespace) -> int:
+    import splice.host
+
+    found, host = _open(args)
+    container = splice.host.load(
+        host,
+        args.kref,
+        args.representation,
+        loaders=_loaders(found),
+        loader=args.loader,
+        namespace=args.namespace,
+        client=client,
+    )
+    host.save_file()
+    if args.json:
+        _print_json(container.to_dict())
+    else:
+        print(f"{container.key}  {container.kref}  ({container.loader}, {container.representation})")
+    return 0
+
+
+def _want(raw: str) -> str | int:
+    return int(raw) if raw.isdigit() else raw
+
+
+def cmd_inventory(client: Client, args: argparse.Namespace) -> int:
+    from .host import inventory
+
+    found, host = _open(args)
+    want = _want(args.want)
+    entries = inventory.check(host, client, want)
+    updated = []
+    if args.update:
+        updated = [c.key for c in inventory.update_all(host, client, want, _loaders(found))]
+        if updated:
+            host.save_file()
+    if args.json:
+        _print_json({"entries": [e.to_dict() for e in entries], "updated": updated})
+        return 0
+    if not entries:
+        print("no containers in the scene")
+    for e in entries:
+        mark = {"current": " ", "outdated": "↑", "missing": "✗", "no-match": "?"}[e.status]
+        print(f"{mark} {e.container.key:<30} r{e.current:<4} {e.status:<9} {e.reason}")
+    if updated:
+        print(f"updated {len(updated)}: {', '.join(updated)}")
+    return 0
