@@ -8,7 +8,6 @@ works through :mod:`splice.host`, and saves the scene when it changed it.
 from __future__ import annotations
 
 import argparse
-import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -57,6 +56,8 @@ def _open(args: argparse.Namespace) -> tuple[Adapter, Host]:
 
 
 def _print_json(value: Any) -> None:
+    import json
+
     print(json.dumps(value, ensure_ascii=False, indent=2))
 
 

@@ -696,7 +696,8 @@ def test_help_imports_nothing_heavy() -> None:
     code = ("import sys; from splice.cli import build_parser; build_parser();"
             "print(sorted(m for m in sys.modules if m.startswith(('splice.engines', 'splice.cli_',"
             " 'sqlite3', 'json', 'subprocess', 'platformdirs'))"
-            " and m not in ('splice.cli_files', 'splice.cli_packages')))")
+            " and m not in ('splice.cli_files', 'splice.cli_packages', 'splice.cli_host',"
+            " 'splice.cli_launch')))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
