@@ -1,1 +1,55 @@
-"""The Houdini adapter of splice (filled by the host issues)."""
+"""The Houdini adapter of splice: :class:`~.pipeline.HoudiniHost` over a small Houdini interface.
+
+- :mod:`.api` — :class:`~.api.HoudiniScene`, the few Houdini operations the adapter uses;
+- :mod:`.real` — that interface over ``hou`` (imported only inside Houdini);
+- :mod:`.memory_api` — the same interface in memory (tests, plug-in development);
+- :mod:`.pipeline` — :class:`~.pipeline.HoudiniHost`, the :class:`splice.host.Host` of Houdini;
+- :mod:`.menu` — the splice menu's actions; ``startup/`` — a HOUDINI_PATH entry with the
+  bootstrap (``scripts/python/pythonrc.py``) and the menu (``MainMenuCommon.xml``);
+- ``plugins/publish`` (pyblish plug-ins) and ``plugins/load`` (loaders).
+
+Importing this package never imports Houdini.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .api import HoudiniScene
+    from .pipeline import HoudiniHost
+
+__all__ = ["LOADERS_DIR", "PLUGINS_DIR", "STARTUP_DIR", "install", "open_scene"]
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PLUGINS_DIR = PACKAGE_DIR / "plugins" / "publish"
+LOADERS_DIR = PACKAGE_DIR / "plugins" / "load"
+STARTUP_DIR = PACKAGE_DIR / "startup"
+
+
+def install(api: HoudiniScene | None = None, environ: Mapping[str, str] | None = None) -> HoudiniHost:
+    """Install the Houdini host (over ``hou`` unless ``api`` is given) as this process's host,
+    and give the scene the launcher's context (``SPLICE_CONTEXT`` / ``SPLICE_TASK``) when set."""
+    from splice.host import current
+
+    from .pipeline import HoudiniHost
+
+    if api is None:
+        from .real import HouScene
+
+        api = HouScene()
+    host = HoudiniHost(api)
+    context = current.context_from_env(environ)  # a bad SPLICE_CONTEXT raises before anything changes
+    current.install(host)
+    if context.project is not None or context.task is not None:
+        host.set_context(context)
+    return host
+
+
+def open_scene(path: str | Path, api: HoudiniScene | None = None) -> HoudiniHost:
+    """Headless use (``splice publish SCENE --host houdini``): install the host and open ``path``."""
+    host = install(api)
+    host.open_file(path)
+    return host

@@ -1,1 +1,55 @@
-"""The Nuke adapter of splice (filled by the host issues)."""
+"""The Nuke adapter of splice: :class:`~.pipeline.NukeHost` over a small Nuke interface.
+
+- :mod:`.api` — :class:`~.api.NukeScript`, the few Nuke operations the adapter uses;
+- :mod:`.real` — that interface over ``nuke`` (imported only inside Nuke);
+- :mod:`.memory_api` — the same interface in memory (tests, plug-in development);
+- :mod:`.pipeline` — :class:`~.pipeline.NukeHost`, the :class:`splice.host.Host` of Nuke;
+- :mod:`.menu` — the splice menu; ``startup/`` — a NUKE_PATH entry: ``init.py`` installs
+  the host (every mode, ``nuke -t`` too), ``menu.py`` adds the menu (GUI only);
+- ``plugins/publish`` (pyblish plug-ins) and ``plugins/load`` (loaders).
+
+Importing this package never imports Nuke.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .api import NukeScript
+    from .pipeline import NukeHost
+
+__all__ = ["LOADERS_DIR", "PLUGINS_DIR", "STARTUP_DIR", "install", "open_scene"]
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PLUGINS_DIR = PACKAGE_DIR / "plugins" / "publish"
+LOADERS_DIR = PACKAGE_DIR / "plugins" / "load"
+STARTUP_DIR = PACKAGE_DIR / "startup"
+
+
+def install(api: NukeScript | None = None, environ: Mapping[str, str] | None = None) -> NukeHost:
+    """Install the Nuke host (over ``nuke`` unless ``api`` is given) as this process's host,
+    and give the script the launcher's context (``SPLICE_CONTEXT`` / ``SPLICE_TASK``) when set."""
+    from splice.host import current
+
+    from .pipeline import NukeHost
+
+    if api is None:
+        from .real import NukeApi
+
+        api = NukeApi()
+    host = NukeHost(api)
+    context = current.context_from_env(environ)  # a bad SPLICE_CONTEXT raises before anything changes
+    current.install(host)
+    if context.project is not None or context.task is not None:
+        host.set_context(context)
+    return host
+
+
+def open_scene(path: str | Path, api: NukeScript | None = None) -> NukeHost:
+    """Headless use (``splice publish SCENE --host nuke``): install the host and open ``path``."""
+    host = install(api)
+    host.open_file(path)
+    return host

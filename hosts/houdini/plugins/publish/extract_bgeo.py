@@ -1,0 +1,23 @@
+"""Extract a Houdini instance's geometry as ``.bgeo.sc`` (the SOP's cooked geometry)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyblish.api
+
+
+class ExtractHoudiniBgeo(pyblish.api.InstancePlugin):
+    """Save the output SOP's geometry to ``<name>.bgeo.sc`` (representation ``bgeo``)."""
+
+    label = "bgeo.sc"
+    order = pyblish.api.ExtractorOrder
+    hosts = ["houdini"]
+    families = ["model", "layout"]
+
+    def process(self, instance: pyblish.api.Instance) -> None:
+        api = instance.context.data["splice.host"].api
+        path = Path(instance.data["stagingDir"]) / f"{instance.name}.bgeo.sc"
+        sop = instance.data["outputSops"][0]
+        api.save_geometry(sop, str(path))
+        instance.data["representations"].append({"name": "bgeo", "path": str(path), "metadata": {"sop": sop}})

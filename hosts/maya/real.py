@@ -1,0 +1,202 @@
+""":class:`CmdsScene`: :class:`~.api.MayaScene` over ``maya.cmds``, the adapter's only contact with Maya.
+
+``maya.cmds`` is imported when a :class:`CmdsScene` is made (inside Maya), never when
+this module is imported. Not exercised by the test suite (Maya cannot run there): every
+method is one or two documented ``maya.cmds`` calls, kept that small on purpose.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["CmdsScene", "file_info_value"]
+
+
+def _scene_type(path: str) -> str:
+    return "mayaBinary" if Path(path).suffix.lower() == ".mb" else "mayaAscii"
+
+
+def file_info_value(raw: str) -> str:
+    """A fileInfo value as it was set: Maya may hand JSON back with its quotes escaped (``{\\"a\\": 1}``)."""
+    try:
+        json.loads(raw)
+    except ValueError:
+        try:
+            unescaped = codecs.decode(raw, "unicode_escape")
+            json.loads(unescaped)
+        except ValueError:  # UnicodeError included
+            return raw
+        return unescaped
+    return raw
+
+
+class CmdsScene:
+    """The open Maya scene, through ``maya.cmds``."""
+
+    def __init__(self) -> None:
+        try:
+            from maya import cmds
+        except ImportError as exc:  # outside Maya
+            raise ImportError(f"CmdsScene runs inside Maya (maya.cmds is not importable: {exc})") from None
+        if not hasattr(cmds, "file"):  # mayapy: the commands exist once Maya is initialised
+            import maya.standalone
+
+            maya.standalone.initialize(name="python")
+
+    def version(self) -> str:
+        from maya import cmds
+
+        return str(cmds.about(version=True))
+
+    # -- the scene file ----------------------------------------------------------
+    def scene_path(self) -> str | None:
+        from maya import cmds
+
+        name = cmds.file(query=True, sceneName=True)
+        return name if isinstance(name, str) and name else None
+
+    def save_scene(self, path: str) -> None:
+        from maya import cmds
+
+        cmds.file(rename=path)
+        cmds.file(save=True, force=True, type=_scene_type(path))
+
+    def open_scene(self, path: str) -> None:
+        from maya import cmds
+
+        cmds.file(path, open=True, force=True)
+
+    # -- fileInfo ---------------------------------------------------------------
+    def file_info(self, key: str) -> str | None:
+        from maya import cmds
+
+        values = cmds.fileInfo(key, query=True)
+        return file_info_value(str(values[0])) if isinstance(values, list) and values else None
+
+    def set_file_info(self, key: str, value: str) -> None:
+        from maya import cmds
+
+        cmds.fileInfo(key, value)
+
+    # -- nodes and sets -----------------------------------------------------------
+    def exists(self, node: str) -> bool:
+        from maya import cmds
+
+        return bool(cmds.objExists(node))
+
+    def create_set(self, name: str, members: Sequence[str] = ()) -> str:
+        from maya import cmds
+
+        created = str(cmds.sets(name=name, empty=True))  # without empty=True it takes the selection
+        if members:
+            cmds.sets(*members, addElement=created)
+        return created
+
+    def delete(self, nodes: Sequence[str]) -> None:
+        from maya import cmds
+
+        if nodes:
+            cmds.delete(*nodes)
+
+    def set_members(self, name: str) -> list[str]:
+        from maya import cmds
+
+        members = cmds.sets(name, query=True)
+        return [str(m) for m in members] if isinstance(members, list) else []
+
+    def add_to_set(self, name: str, members: Sequence[str]) -> None:
+        from maya import cmds
+
+        if members:
+            cmds.sets(*members, addElement=name)
+
+    def sets_with_attr(self, attr: str) -> list[str]:
+        from maya import cmds
+
+        sets = cmds.ls(type="objectSet") or []
+        return [s for s in sets if cmds.attributeQuery(attr, node=s, exists=True)]
+
+    def string_attr(self, node: str, attr: str) -> str | None:
+        from maya import cmds
+
+        if not cmds.attributeQuery(attr, node=node, exists=True):
+            return None
+        return str(cmds.getAttr(f"{node}.{attr}") or "")
+
+    def set_string_attr(self, node: str, attr: str, value: str) -> None:
+        from maya import cmds
+
+        if not cmds.attributeQuery(attr, node=node, exists=True):
+            cmds.addAttr(node, longName=attr, dataType="string")
+        cmds.setAttr(f"{node}.{attr}", value, type="string")
+
+    # -- selection ----------------------------------------------------------------
+    def selection(self) -> list[str]:
+        from maya import cmds
+
+        return list(cmds.ls(selection=True) or [])
+
+    def select(self, nodes: Sequence[str]) -> None:
+        from maya import cmds
+
+        if nodes:
+            cmds.select(*nodes, replace=True)
+        else:
+            cmds.select(clear=True)
+
+    # -- references and export ------------------------------------------------------
+    def namespace_exists(self, namespace: str) -> bool:
+        from maya import cmds
+
+        return bool(cmds.namespace(exists=f":{namespace}"))
+
+    def reference(self, path: str, namespace: str) -> str:
+        from maya import cmds
+
+        options: dict[str, Any] = {}
+        if Path(path).suffix.lower() == ".abc":
+            cmds.loadPlugin("AbcImport", quiet=True)
+            options["type"] = "Alembic"
+        referenced = cmds.file(path, reference=True, namespace=namespace, **options)
+        return str(cmds.referenceQuery(str(referenced), referenceNode=True))
+
+    def replace_reference(self, reference_node: str, path: str) -> None:
+        from maya import cmds
+
+        cmds.file(path, loadReference=reference_node)
+
+    def remove_reference(self, reference_node: str) -> None:
+        from maya import cmds
+
+        cmds.file(referenceNode=reference_node, removeReference=True)
+
+    def reference_nodes(self, reference_node: str) -> list[str]:
+        from maya import cmds
+
+        return list(cmds.referenceQuery(reference_node, nodes=True, dagPath=True) or [])
+
+    def export_selected(self, path: str) -> None:
+        from maya import cmds
+
+        cmds.file(
+            path,
+            force=True,
+            exportSelected=True,
+            type=_scene_type(path),
+            preserveReferences=False,
+            constructionHistory=True,
+            shader=True,
+        )
+
+    def export_alembic(self, path: str, roots: Sequence[str], start: int, end: int) -> None:
+        from maya import cmds
+
+        cmds.loadPlugin("AbcExport", quiet=True)
+        long_roots = cmds.ls(*roots, long=True) or []
+        job = [f"-frameRange {int(start)} {int(end)}", "-uvWrite", "-worldSpace", "-writeVisibility"]
+        job += ["-dataFormat ogawa", *(f"-root {root}" for root in long_roots), f'-file "{path}"']
+        cmds.AbcExport(jobArg=" ".join(job))  # type: ignore[attr-defined]  # a plug-in's command

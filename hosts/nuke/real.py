@@ -1,0 +1,141 @@
+""":class:`NukeApi`: :class:`~.api.NukeScript` over ``nuke``, the adapter's only contact with Nuke.
+
+``nuke`` is imported when a :class:`NukeApi` is made (inside Nuke), never when this
+module is imported. Not exercised by the test suite (Nuke cannot run there): every
+method is one or two documented ``nuke`` calls, kept that small on purpose.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import nuke
+
+from .api import KnobValue
+
+__all__ = ["NukeApi"]
+
+
+class NukeApi:
+    """The open Nuke script, through ``nuke``."""
+
+    def __init__(self) -> None:
+        if importlib.util.find_spec("nuke") is None:  # outside Nuke
+            raise ImportError("NukeApi runs inside Nuke: the nuke module is not importable")
+
+    def _node(self, name: str | None) -> nuke.Node:
+        import nuke
+
+        if name is None:
+            return nuke.root()
+        node = nuke.toNode(name)
+        if node is None:
+            raise ValueError(f"no node named {name}")
+        return node
+
+    def version(self) -> str:
+        import nuke
+
+        return str(nuke.NUKE_VERSION_STRING)
+
+    # -- the script file --------------------------------------------------------------
+    def script_path(self) -> str | None:
+        import nuke
+
+        name = str(nuke.root().name())
+        return None if name in ("", "Root") else name  # an untitled script is named "Root"
+
+    def save_script(self, path: str) -> None:
+        import nuke
+
+        nuke.scriptSaveAs(path, overwrite=1)
+
+    def open_script(self, path: str) -> None:
+        import nuke
+
+        nuke.scriptClear()  # an empty script opens in place, not in a new window
+        nuke.scriptOpen(path)
+
+    # -- nodes and knobs -----------------------------------------------------------------
+    def exists(self, name: str) -> bool:
+        import nuke
+
+        return nuke.toNode(name) is not None
+
+    def node_class(self, name: str) -> str:
+        return str(self._node(name).Class())
+
+    def create_node(self, node_class: str, name: str, knobs: Mapping[str, KnobValue] = {}) -> str:
+        import nuke
+
+        unique, number = name, 1
+        while nuke.toNode(unique) is not None:
+            number += 1
+            unique = f"{name}{number}"
+        with nuke.root():
+            node = getattr(nuke.nodes, node_class)()  # nuke.nodes: no auto-connect, no panel
+        node.setName(unique)
+        self.set_knobs(node.fullName(), knobs)
+        return str(node.fullName())
+
+    def delete_node(self, name: str) -> None:
+        import nuke
+
+        nuke.delete(self._node(name))
+
+    def set_knobs(self, name: str, knobs: Mapping[str, KnobValue]) -> None:
+        node = self._node(name)
+        for knob, value in knobs.items():
+            node[knob].setValue(value)
+
+    def knob(self, name: str, knob: str) -> KnobValue:
+        value: KnobValue = self._node(name)[knob].value()
+        return value
+
+    # -- splice data ------------------------------------------------------------------------
+    def data(self, name: str | None, key: str) -> str | None:
+        knob = self._node(name).knobs().get(key)
+        return None if knob is None else str(knob.value())
+
+    def set_data(self, name: str | None, key: str, value: str) -> None:
+        import nuke
+
+        node = self._node(name)
+        if key not in node.knobs():
+            knob = nuke.String_Knob(key, key)
+            knob.setFlag(nuke.INVISIBLE)
+            node.addKnob(knob)
+        node[key].setValue(value)
+
+    def nodes_with_data(self, key: str) -> list[str]:
+        import nuke
+
+        return [n.fullName() for n in nuke.allNodes(recurseGroups=True) if key in n.knobs()]
+
+    # -- selection and output ------------------------------------------------------------
+    def selection(self) -> list[str]:
+        import nuke
+
+        return [n.fullName() for n in nuke.selectedNodes()]
+
+    def select(self, names: Sequence[str]) -> None:
+        import nuke
+
+        nodes = [self._node(n) for n in names]  # all found before the selection changes
+        for node in nuke.selectedNodes():
+            node.setSelected(False)
+        for node in nodes:
+            node.setSelected(True)
+
+    def copy_selected(self, path: str) -> None:
+        import nuke
+
+        nuke.nodeCopy(path)
+
+    def render(self, write: str, start: int, end: int) -> None:
+        import nuke
+
+        nuke.execute(self._node(write), int(start), int(end))
