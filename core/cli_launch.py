@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -22,33 +21,55 @@ def register(sub: Any, add: Any) -> None:
     """Add the launcher commands to the sub-parsers ``sub`` with ``splice.cli``'s ``add``."""
 
     def context(p: argparse.ArgumentParser, required: bool = True) -> None:
-        p.add_argument("--context", metavar="KREF", required=required,
-                       help="the space: kref://show/shots/sq010/sh010")
+        p.add_argument(
+            "--context", metavar="KREF", required=required, help="the space: kref://show/shots/sq010/sh010"
+        )
         p.add_argument("--task", metavar="TASK", required=required, help="the task (e.g. animation)")
-        p.add_argument("--version", dest="app_version", metavar="V",
-                       help="the app's version (default: the newest installed)")
+        p.add_argument(
+            "--version",
+            dest="app_version",
+            metavar="V",
+            help="the app's version (default: the newest installed)",
+        )
         p.add_argument("--config", action="append", default=[], metavar="FILE", help=_CONFIG_HELP)
         p.add_argument("--at", metavar="TIME", help=_AT_HELP)
 
-    p = add(sub, "env", "cli_launch:cmd_env",
-            "print the environment an app gets in a context (what splice sets, or --all)")
+    p = add(
+        sub,
+        "env",
+        "cli_launch:cmd_env",
+        "print the environment an app gets in a context (what splice sets, or --all)",
+    )
     context(p)
     p.add_argument("--app", required=True, metavar="APP", help="blender, maya, houdini, nuke, …")
     p.add_argument("--all", action="store_true", help="the whole environment, not only splice's changes")
 
-    p = add(sub, "launch", "cli_launch:cmd_launch",
-            "start an app in a context, detached, its output in a log file",
-            epilog="Everything after --args goes to the app: splice launch blender --context K "
-                   "--task T --args -b --python-expr '…'. --from FILE starts a saved launch again.")
+    p = add(
+        sub,
+        "launch",
+        "cli_launch:cmd_launch",
+        "start an app in a context, detached, its output in a log file",
+        epilog="Everything after --args goes to the app: splice launch blender --context K "
+        "--task T --args -b --python-expr '…'. --from FILE starts a saved launch again.",
+    )
     p.add_argument("app", nargs="?", metavar="APP", help="blender, maya, houdini, nuke, …")
     context(p, required=False)
     p.add_argument("--save", metavar="FILE", help="also write the resolved launch to FILE (JSON)")
     p.add_argument("--from", dest="from_file", metavar="FILE", help="start a launch saved with --save")
-    p.add_argument("--log-dir", metavar="DIR", help="where the log goes (default: $SPLICE_LOG_DIR, "
-                   "else the per-user log folder)")
+    p.add_argument(
+        "--log-dir",
+        metavar="DIR",
+        help="where the log goes (default: $SPLICE_LOG_DIR, else the per-user log folder)",
+    )
     p.add_argument("--dry-run", action="store_true", help="resolve and save, start nothing")
-    p.add_argument("--args", dest="app_args", nargs=argparse.REMAINDER, default=[], metavar="ARG",
-                   help="arguments for the app (the rest of the line)")
+    p.add_argument(
+        "--args",
+        dest="app_args",
+        nargs=argparse.REMAINDER,
+        default=[],
+        metavar="ARG",
+        help="arguments for the app (the rest of the line)",
+    )
 
     p = add(sub, "apps", "cli_launch:cmd_apps", "list the configured apps and their versions found here")
     p.add_argument("--config", action="append", default=[], metavar="FILE", help=_CONFIG_HELP)
@@ -59,14 +80,28 @@ def register(sub: Any, add: Any) -> None:
 
 
 def _print_json(value: Any) -> None:
+    import json
+
     print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def _progress(message: str) -> None:
+    print(f"splice: {message}", file=sys.stderr, flush=True)
 
 
 def cmd_env(client: Client, args: argparse.Namespace) -> int:
     from .launcher.launch import prepare
 
-    launch = prepare(client, args.context, args.task, args.app, args.app_version,
-                     config_paths=args.config, at=args.at)
+    launch = prepare(
+        client,
+        args.context,
+        args.task,
+        args.app,
+        args.app_version,
+        config_paths=args.config,
+        at=args.at,
+        report=_progress,
+    )
     env = dict(sorted(launch.env.items())) if args.all else launch.changes
     if args.json:
         _print_json(env if args.all else {"set": env, "unset": launch.removed})
@@ -84,18 +119,30 @@ def cmd_launch(client: Client, args: argparse.Namespace) -> int:
 
     if args.from_file:
         if args.app or args.context or args.task or args.at or args.app_version:
-            raise ValidationError("--from FILE repeats a saved launch exactly: give no app, --context, "
-                                  "--task, --version or --at with it")
+            raise ValidationError(
+                "--from FILE repeats a saved launch exactly: give no app, --context, "
+                "--task, --version or --at with it"
+            )
         launch = load(args.from_file)
         if args.app_args:
             launch.args = [*launch.args, *args.app_args]
     else:
-        missing = [n for n, v in (("APP", args.app), ("--context", args.context), ("--task", args.task))
-                   if not v]
+        missing = [
+            n for n, v in (("APP", args.app), ("--context", args.context), ("--task", args.task)) if not v
+        ]
         if missing:
             raise ValidationError(f"splice launch needs {', '.join(missing)} (or --from FILE)")
-        launch = prepare(client, args.context, args.task, args.app, args.app_version,
-                         config_paths=args.config, at=args.at, extra_args=args.app_args)
+        launch = prepare(
+            client,
+            args.context,
+            args.task,
+            args.app,
+            args.app_version,
+            config_paths=args.config,
+            at=args.at,
+            extra_args=args.app_args,
+            report=_progress,
+        )
     if args.save:
         launch.save(args.save)
     if args.dry_run:
@@ -106,8 +153,15 @@ def cmd_launch(client: Client, args: argparse.Namespace) -> int:
         return 0
     started = start(launch, args.log_dir)
     if args.json:
-        _print_json({"pid": started.pid, "log": str(started.log), "app": launch.app,
-                     "version": launch.version, "executable": launch.executable})
+        _print_json(
+            {
+                "pid": started.pid,
+                "log": str(started.log),
+                "app": launch.app,
+                "version": launch.version,
+                "executable": launch.executable,
+            }
+        )
     else:
         print(f"started {launch.app} {launch.version} (pid {started.pid}): {launch.context} {launch.task}")
         print(f"log: {started.log}")
@@ -122,14 +176,26 @@ def cmd_apps(args: argparse.Namespace) -> int:
     rows = []
     for name in apps.names():
         versions = apps.versions(name)
-        rows.append({"app": name, "versions": [{"version": v.version, "executable": v.executable,
-                                                "exists": v.exists, "source": v.source} for v in versions]})
+        rows.append(
+            {
+                "app": name,
+                "versions": [
+                    {"version": v.version, "executable": v.executable, "exists": v.exists, "source": v.source}
+                    for v in versions
+                ],
+            }
+        )
     if args.json:
         _print_json(rows)
         return 0
     for row in rows:
-        found = ", ".join(f"{v['version']} ({v['executable']}{'' if v['exists'] else ', missing'})"
-                          for v in row["versions"]) or "not found"
+        found = (
+            ", ".join(
+                f"{v['version']} ({v['executable']}{'' if v['exists'] else ', missing'})"
+                for v in row["versions"]
+            )
+            or "not found"
+        )
         print(f"{row['app']}: {found}")
     return 0
 
@@ -138,7 +204,8 @@ def cmd_launcher(client: Client, args: argparse.Namespace) -> int:
     try:
         from .launcher.gui import run
     except ImportError as exc:
-        print(f"splice: error: the launcher window needs Qt: pip install 'splice[gui]' ({exc})",
-              file=sys.stderr)
+        print(
+            f"splice: error: the launcher window needs Qt: pip install 'splice[gui]' ({exc})", file=sys.stderr
+        )
         return 1
     return run(client, config_paths=args.config)
