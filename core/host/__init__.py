@@ -4,6 +4,9 @@
   (:class:`Context`, :class:`Container`, :class:`Instance`).
 - :mod:`splice.host.current` — the host installed in this process, the launcher's context.
 - :mod:`splice.host.memory` — :class:`MemoryHost`, the in-memory reference host.
+- :mod:`splice.host.marked` — :class:`~splice.host.marked.MarkedHost`, the Host over JSON
+  on marker nodes that DCC adapters subclass (imported on use).
+- :mod:`splice.host.actions` — the Load / Publish / Inventory actions of DCC menus.
 - :mod:`splice.host.loading` — :func:`load`: kref → representation → files → loader → hook.
 - :mod:`splice.host.inventory` — the scene inventory (outdated check in one round
   trip, update, switch, remove).

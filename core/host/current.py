@@ -1,21 +1,33 @@
 """The host installed in this process (one per DCC session), and the context the launcher gave it.
 
 A DCC's bootstrap (Blender's startup script, Maya's ``userSetup.py``…) calls
-:func:`install` once; tools, menus and pyblish plugins then reach the host with
-:func:`current`. The launcher passes the artist's context in ``SPLICE_CONTEXT``
-(a space kref) and ``SPLICE_TASK``; :func:`context_from_env` reads them.
+:func:`install` (or :func:`install_from_env`) once; tools, menus and pyblish plugins
+then reach the host with :func:`current`. The launcher passes the artist's context in
+``SPLICE_CONTEXT`` (a space kref) and ``SPLICE_TASK``; :func:`context_from_env` reads
+them, :func:`apply_env_context` gives them to a (new) scene.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import TypeVar
 
 from ..errors import NotFoundError, ValidationError
 from ..kref import Kref
 from .interface import Context, Host
 
-__all__ = ["context_from_env", "current", "install", "is_installed", "uninstall"]
+__all__ = [
+    "apply_env_context",
+    "context_from_env",
+    "current",
+    "install",
+    "install_from_env",
+    "is_installed",
+    "uninstall",
+]
+
+H = TypeVar("H", bound=Host)
 
 _installed: Host | None = None
 
@@ -82,3 +94,26 @@ def context_from_env(environ: Mapping[str, str] | None = None) -> Context:
     if kref.is_project:
         return Context(project=kref.project, task=task)
     raise ValidationError(f"SPLICE_CONTEXT must be a project or space kref, not {kref}")
+
+
+def apply_env_context(host: Host, environ: Mapping[str, str] | None = None) -> Context | None:
+    """Give ``host``'s scene the launcher's context when it set one (a project or a task);
+    returns it, or None when there is none. DCC bootstraps call it for each new scene."""
+    return _apply(host, context_from_env(environ))
+
+
+def install_from_env(host: H, environ: Mapping[str, str] | None = None) -> H:
+    """:func:`install` ``host`` and give its scene the launcher's context, when set.
+
+    A bad ``SPLICE_CONTEXT`` raises ValidationError before anything is installed."""
+    context = context_from_env(environ)
+    install(host)
+    _apply(host, context)
+    return host
+
+
+def _apply(host: Host, context: Context) -> Context | None:
+    if context.project is None and context.task is None:
+        return None
+    host.set_context(context)
+    return context

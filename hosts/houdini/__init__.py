@@ -32,20 +32,13 @@ STARTUP_DIR = PACKAGE_DIR / "startup"
 def install(api: HoudiniScene | None = None, environ: Mapping[str, str] | None = None) -> HoudiniHost:
     """Install the Houdini host (over ``hou`` unless ``api`` is given) as this process's host,
     and give the scene the launcher's context (``SPLICE_CONTEXT`` / ``SPLICE_TASK``) when set."""
-    from splice.host import current
+    from splice.host.current import install_from_env
 
     from .pipeline import HoudiniHost
+    from .real import HouScene  # imports the DCC only when used
 
-    if api is None:
-        from .real import HouScene
-
-        api = HouScene()
-    host = HoudiniHost(api)
-    context = current.context_from_env(environ)  # a bad SPLICE_CONTEXT raises before anything changes
-    current.install(host)
-    if context.project is not None or context.task is not None:
-        host.set_context(context)
-    return host
+    host = HoudiniHost(HouScene() if api is None else api)
+    return install_from_env(host, environ)  # a bad SPLICE_CONTEXT raises before any change
 
 
 def open_scene(path: str | Path, api: HoudiniScene | None = None) -> HoudiniHost:

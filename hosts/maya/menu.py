@@ -1,12 +1,14 @@
 """The splice menu of Maya (Load / Publish / Inventory) and the bootstrap ``userSetup.py`` calls.
 
-Only :func:`bootstrap` and :func:`build_menu` touch Maya's UI (``maya.cmds`` /
-``maya.utils``, imported inside them); the actions call the host-agnostic core.
+Only :func:`bootstrap`, :func:`build_menu` and the dialogs touch Maya's UI (``maya.cmds`` /
+``maya.utils``, imported inside them); the actions are :mod:`splice.host.actions`.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from splice.host import actions
 
 from . import LOADERS_DIR, PLUGINS_DIR, install
 
@@ -23,13 +25,7 @@ def bootstrap() -> None:
     from splice.host import current
 
     host = install()
-
-    def on_new_scene() -> None:
-        context = current.context_from_env()
-        if context.project is not None:
-            host.set_context(context)
-
-    cmds.scriptJob(event=("NewSceneOpened", on_new_scene))
+    cmds.scriptJob(event=("NewSceneOpened", lambda: current.apply_env_context(host)))
     if not cmds.about(batch=True):
         utils.executeDeferred(build_menu)
 
@@ -58,33 +54,16 @@ def load() -> Any:
     """Ask for a kref and load it through the matching loader."""
     from maya import cmds
 
-    from splice.host import current, loaders_for
-    from splice.host import load as load_kref
-
     if cmds.promptDialog(title="splice load", message="kref:", button=["Load", "Cancel"]) != "Load":
         return None
-    kref = cmds.promptDialog(query=True, text=True).strip()
-    container = load_kref(current.current(), kref, loaders=loaders_for(LOADERS_DIR))
-    _tell("load", f"loaded {container.kref} as {container.key}")
-    return container
+    return actions.load(cmds.promptDialog(query=True, text=True), LOADERS_DIR, _tell)
 
 
 def publish() -> Any:
     """Publish the scene's instances with splice's and Maya's plug-ins."""
-    from splice.host import current
-    from splice.host.publish import publish as run
-
-    report = run(current.current(), paths=[PLUGINS_DIR])
-    _tell("publish", report.to_text())
-    return report
+    return actions.publish(PLUGINS_DIR, _tell)
 
 
 def inventory() -> None:
     """Show each container's status against the latest revision."""
-    import splice
-    from splice.host import current
-    from splice.host import inventory as inv
-
-    entries = inv.check(current.current(), splice.connect(), "latest")
-    lines = [f"{e.container.key}: {e.status} (r{e.current} → {e.wanted})" for e in entries]
-    _tell("inventory", "\n".join(lines) or "no containers in the scene")
+    actions.inventory(_tell)

@@ -1,242 +1,64 @@
 """:class:`MayaHost`: the :class:`splice.host.Host` of Maya, over :class:`~.api.MayaScene` only.
 
+The Host logic is :class:`splice.host.marked.MarkedHost`'s; this module says where Maya
+keeps splice's records:
+
 - context: JSON in the scene's ``fileInfo`` (``splice_context``), saved with the file;
 - containers: one objectSet per container (``<namespace>_<name>_CON``) carrying the
   container as JSON in the string attribute ``splice_container``; the loader adds the
   nodes it built as members;
 - instances: one objectSet per instance (``<name>_INST``), JSON in ``splice_instance``;
   the set's members (the selection when it was created) are what gets published.
-
-The set names are for the artist; records are found by their attribute, so renaming a
-set keeps it. A set whose JSON is unreadable is skipped with a warning, never fatal.
 """
 
 from __future__ import annotations
 
-import json
-import logging
-import os
-import re
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any, TypeVar
+from collections.abc import Sequence
 
-from splice.errors import AlreadyExistsError, NotFoundError, ValidationError
-from splice.host import Container, Context, Instance
+from splice.host.marked import CONTAINER_KEY, CONTEXT_KEY, INSTANCE_KEY, MarkedHost, node_name
 
 from .api import MayaScene
 
-__all__ = ["CONTAINER_ATTR", "CONTEXT_KEY", "INSTANCE_ATTR", "SCENE_SUFFIXES", "MayaHost"]
+__all__ = ["CONTAINER_ATTR", "CONTEXT_KEY", "INSTANCE_ATTR", "SCENE_SUFFIXES", "MayaHost", "node_name"]
 
-log = logging.getLogger(__name__)
-
-CONTEXT_KEY = "splice_context"
-CONTAINER_ATTR = "splice_container"
-INSTANCE_ATTR = "splice_instance"
+CONTAINER_ATTR = CONTAINER_KEY
+INSTANCE_ATTR = INSTANCE_KEY
 SCENE_SUFFIXES = (".ma", ".mb")
 
-R = TypeVar("R", Container, Instance)
 
-
-def node_name(text: str, suffix: str) -> str:
-    """A valid Maya node name made of ``text`` (``chars:hero`` → ``chars_hero_CON``)."""
-    base = re.sub(r"[^A-Za-z0-9_]", "_", text)
-    return f"{'_' if base[:1].isdigit() else ''}{base}{suffix}"
-
-
-def _json(record: Any) -> str:
-    try:
-        return json.dumps(record.to_dict() if hasattr(record, "to_dict") else record, sort_keys=True)
-    except (TypeError, ValueError) as exc:
-        raise ValidationError(f"{type(record).__name__} data must be JSON data: {exc}") from None
-
-
-class MayaHost:
+class MayaHost(MarkedHost[MayaScene]):
     """The splice host of a Maya session; ``api`` is the Maya it works on."""
 
-    def __init__(self, api: MayaScene) -> None:
-        if not isinstance(api, MayaScene):
-            raise ValidationError(f"MayaHost needs a MayaScene, not {type(api).__name__}")
-        self.api = api
+    name = "maya"
+    api_type = MayaScene
+    scene_suffixes = SCENE_SUFFIXES
 
-    @property
-    def name(self) -> str:
-        return "maya"
+    def _scene_file(self) -> str | None:
+        return self.api.scene_path()
 
-    @property
-    def version(self) -> str:
-        return self.api.version()
+    def _save_scene(self, path: str) -> None:
+        self.api.save_scene(path)
 
-    # -- context ----------------------------------------------------------
-    def get_context(self) -> Context:
-        raw = self.api.file_info(CONTEXT_KEY)
-        if not raw:
-            return Context()
-        try:
-            return Context.from_dict(json.loads(raw))
-        except (ValueError, ValidationError) as exc:
-            log.warning("ignoring the unreadable splice context in fileInfo %r: %s", CONTEXT_KEY, exc)
-            return Context()
+    def _open_scene(self, path: str) -> None:
+        self.api.open_scene(path)
 
-    def set_context(self, context: Context) -> None:
-        if not isinstance(context, Context):
-            raise ValidationError(f"context must be a Context, not {type(context).__name__}")
-        self.api.set_file_info(CONTEXT_KEY, _json(context))
+    def _data(self, node: str | None, key: str) -> str | None:
+        return self.api.file_info(key) if node is None else self.api.string_attr(node, key)
 
-    # -- the scene file -----------------------------------------------------
-    def current_file(self) -> Path | None:
-        path = self.api.scene_path()
-        return Path(path) if path else None
+    def _set_data(self, node: str | None, key: str, value: str) -> None:
+        if node is None:
+            self.api.set_file_info(key, value)
+        else:
+            self.api.set_string_attr(node, key, value)
 
-    @staticmethod
-    def _scene_path(path: str | os.PathLike[str]) -> Path:
-        target = Path(path)
-        if target.suffix.lower() not in SCENE_SUFFIXES:
-            raise ValidationError(
-                f"a Maya scene file ends in {' or '.join(SCENE_SUFFIXES)}, not {target.name!r}"
-            )
-        return target
+    def _marked(self, key: str) -> list[str]:
+        return self.api.sets_with_attr(key)
 
-    def save_file(self, path: str | os.PathLike[str] | None = None) -> Path:
-        if path is None:
-            current = self.current_file()
-            if current is None:
-                raise ValidationError("the scene was never saved: give save_file a path")
-            path = current
-        target = self._scene_path(path)
-        self.api.save_scene(str(target))
-        return target
+    def _new_marker(self, key: str, ident: str, members: Sequence[str]) -> str:
+        return self.api.create_set(self._marker_name(key, ident), members)
 
-    def open_file(self, path: str | os.PathLike[str]) -> None:
-        source = self._scene_path(path)
-        if not source.is_file():
-            raise NotFoundError(f"no Maya scene at {source}")
-        self.api.open_scene(str(source))
+    def _delete(self, node: str) -> None:
+        self.api.delete([node])
 
-    # -- records on sets ------------------------------------------------------
-    def _record(self, node: str, attr: str, parse: Callable[[Any], R]) -> R | None:
-        """The record ``node`` holds in ``attr``; None when it holds none or an unreadable one."""
-        raw = self.api.string_attr(node, attr)
-        if raw is None:
-            return None
-        try:
-            return parse(json.loads(raw))
-        except (ValueError, ValidationError) as exc:
-            log.warning("ignoring %s: its %s is unreadable: %s", node, attr, exc)
-            return None
-
-    def _records(
-        self, attr: str, parse: Callable[[Any], R], ident: Callable[[R], str]
-    ) -> dict[str, tuple[str, R]]:
-        found: dict[str, tuple[str, R]] = {}
-        for node in sorted(self.api.sets_with_attr(attr)):
-            record = self._record(node, attr, parse)
-            if record is None:
-                continue
-            if ident(record) in found:
-                log.warning("ignoring %s: %s already holds %r", node, found[ident(record)][0], ident(record))
-                continue
-            found[ident(record)] = (node, record)
-        return found
-
-    def _containers(self) -> dict[str, tuple[str, Container]]:
-        return self._records(CONTAINER_ATTR, Container.from_dict, lambda c: c.key)
-
-    def _instances(self) -> dict[str, tuple[str, Instance]]:
-        return self._records(INSTANCE_ATTR, Instance.from_dict, lambda i: i.name)
-
-    # -- containers ---------------------------------------------------------
-    def ls_containers(self) -> list[Container]:
-        found = self._containers()
-        return [found[key][1] for key in sorted(found)]
-
-    def _container(self, key: object) -> tuple[str, Container]:
-        """The container ``key`` and its node: first where write_container puts it (one lookup,
-        so updating a container of a big scene does not scan them all), else by a scan."""
-        if isinstance(key, str):
-            node = node_name(key, "_CON")
-            record = (
-                self._record(node, CONTAINER_ATTR, Container.from_dict) if self.api.exists(node) else None
-            )
-            if record is not None and record.key == key:
-                return node, record
-        found = self._containers()
-        if not isinstance(key, str) or key not in found:
-            raise NotFoundError(f"no container {key!r} in the scene; containers: {sorted(found)}")
-        return found[key]
-
-    def container_node(self, key: str) -> str:
-        """The objectSet holding the container ``key`` (loaders add their nodes to it)."""
-        return self._container(key)[0]
-
-    def write_container(self, container: Container) -> Container:
-        if not isinstance(container, Container):
-            raise ValidationError(f"container must be a Container, not {type(container).__name__}")
-        text = _json(container)
-        try:
-            node = self._container(container.key)[0]
-        except NotFoundError:
-            node = self.api.create_set(node_name(container.key, "_CON"))
-        self.api.set_string_attr(node, CONTAINER_ATTR, text)
-        return container
-
-    def read_container(self, key: str) -> Container:
-        return self._container(key)[1]
-
-    def remove_container(self, key: str) -> None:
-        self.api.delete([self.container_node(key)])
-
-    # -- instances ----------------------------------------------------------
-    def list_instances(self) -> list[Instance]:
-        found = self._instances()
-        return [found[name][1] for name in sorted(found)]
-
-    def _instance_node(self, name: object) -> str:
-        if isinstance(name, str):
-            node = node_name(name, "_INST")
-            record = self._record(node, INSTANCE_ATTR, Instance.from_dict) if self.api.exists(node) else None
-            if record is not None and record.name == name:
-                return node
-        found = self._instances()
-        if not isinstance(name, str) or name not in found:
-            raise NotFoundError(f"no instance {name!r}; instances: {sorted(found)}")
-        return found[name][0]
-
-    def instance_members(self, name: str) -> list[str]:
-        """The nodes the instance ``name`` publishes (its set's members)."""
-        return self.api.set_members(self._instance_node(name))
-
-    @staticmethod
-    def _check(instance: object) -> Instance:
-        if not isinstance(instance, Instance):
-            raise ValidationError(f"instance must be an Instance, not {type(instance).__name__}")
-        return instance
-
-    def create_instance(self, instance: Instance) -> Instance:
-        """Mark the selected nodes for publishing as ``instance`` (an objectSet of them)."""
-        text = _json(self._check(instance))
-        if instance.name in self._instances():
-            raise AlreadyExistsError(f"an instance named {instance.name!r} already exists")
-        node = self.api.create_set(node_name(instance.name, "_INST"), self.api.selection())
-        self.api.set_string_attr(node, INSTANCE_ATTR, text)
-        return instance
-
-    def update_instance(self, instance: Instance) -> Instance:
-        text = _json(self._check(instance))
-        self.api.set_string_attr(self._instance_node(instance.name), INSTANCE_ATTR, text)
-        return instance
-
-    def remove_instance(self, name: str) -> None:
-        self.api.delete([self._instance_node(name)])
-
-    # -- selection ----------------------------------------------------------
-    def get_selection(self) -> list[str]:
-        return self.api.selection()
-
-    def set_selection(self, names: list[str]) -> None:
-        if not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names):
-            raise ValidationError("selection must be a list of node names")
-        missing = [n for n in names if not self.api.exists(n)]
-        if missing:
-            raise NotFoundError(f"no nodes {missing} in the scene; the selection is unchanged")
-        self.api.select(list(names))
+    def _members(self, node: str) -> list[str]:
+        return self.api.set_members(node)

@@ -32,20 +32,13 @@ STARTUP_DIR = PACKAGE_DIR / "startup"
 def install(api: NukeScript | None = None, environ: Mapping[str, str] | None = None) -> NukeHost:
     """Install the Nuke host (over ``nuke`` unless ``api`` is given) as this process's host,
     and give the script the launcher's context (``SPLICE_CONTEXT`` / ``SPLICE_TASK``) when set."""
-    from splice.host import current
+    from splice.host.current import install_from_env
 
     from .pipeline import NukeHost
+    from .real import NukeApi  # imports the DCC only when used
 
-    if api is None:
-        from .real import NukeApi
-
-        api = NukeApi()
-    host = NukeHost(api)
-    context = current.context_from_env(environ)  # a bad SPLICE_CONTEXT raises before anything changes
-    current.install(host)
-    if context.project is not None or context.task is not None:
-        host.set_context(context)
-    return host
+    host = NukeHost(NukeApi() if api is None else api)
+    return install_from_env(host, environ)  # a bad SPLICE_CONTEXT raises before any change
 
 
 def open_scene(path: str | Path, api: NukeScript | None = None) -> NukeHost:
