@@ -207,3 +207,66 @@ def test_a_failing_hook_undoes_the_load(show: Show, hero_package: Path) -> None:
     with pytest.raises(HookError, match="the host-specific hook wins"):
         splice.host.load(host, f"{HERO}?r=1", loaders=loaders, client=show.client)
     assert host.ls_containers() == [] and host.content == {}
+
+
+def test_a_loader_folder_given_twice_is_read_once(show: Show, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = show.root / "loaders"
+    monkeypatch.setenv("SPLICE_LOADER_PATH", str(folder))  # as the launcher sets it, and the adapter adds it
+    loaders = splice.host.loaders_for(folder, folder / ".")
+    assert sorted(loaders) == ["JsonLoader", "TextureLoader"]
+
+
+PRIORITY = '''
+from splice.host import Container, Loader
+
+
+class AppendJson(Loader):
+    representations = ("json",)
+    hosts = ("memory",)
+
+    def load(self, host, revision, representation, path, name, namespace):
+        kref = str(revision.item_kref.with_revision(revision.number))
+        return host.write_container(Container(name, kref, self.name, representation, namespace))
+
+
+class LinkJson(AppendJson):
+    priority = 10
+'''
+
+
+def test_priority_picks_the_default_loader_before_names(show: Show) -> None:
+    (show.root / "priority").mkdir()
+    (show.root / "priority" / "p.py").write_text(PRIORITY)
+    loaders = splice.host.discover_loaders([show.root / "priority"])
+    assert splice.host.load(show.host(), HERO, loaders=loaders, client=show.client).loader == "LinkJson"
+
+
+KEEPING = '''
+from splice.host import Container, Loader
+import dataclasses
+
+
+class KeepingLoader(Loader):
+    """Writes what it built into the container's data on load and on update."""
+
+    representations = ("json",)
+
+    def load(self, host, revision, representation, path, name, namespace):
+        kref = str(revision.item_kref.with_revision(revision.number))
+        data = {"built_from": path.name}
+        return host.write_container(Container(name, kref, self.name, representation, namespace, data))
+
+    def update(self, host, container, revision, path):
+        host.write_container(dataclasses.replace(container, data={"built_from": path.name}))
+'''
+
+
+def test_what_a_loader_writes_on_update_is_kept(show: Show) -> None:
+    (show.root / "keeping").mkdir()
+    (show.root / "keeping" / "k.py").write_text(KEEPING)
+    loaders = splice.host.discover_loaders([show.root / "keeping"])
+    host = show.host()
+    container = splice.host.load(host, f"{HERO}?r=1", loaders=loaders, client=show.client)
+    assert container.data == {"built_from": "hero_v1.json"}
+    updated = inventory.update(host, show.client, container.key, "latest", loaders)
+    assert updated.revision == 3 and updated.data == {"built_from": "hero_v3.json"}

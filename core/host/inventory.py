@@ -183,9 +183,10 @@ def _files(container: Container, revision: Revision, loader: Loader | None, clie
 def _apply(
     host: Host, container: Container, revision: Revision, loader: Loader | None, path: Path | None
 ) -> Container:
-    new = dataclasses.replace(container, kref=str(revision.item_kref.with_revision(revision.number)))
     if loader is not None and path is not None:
         loader.update(host, container, revision, path)
+        container = host.read_container(container.key)  # keep what the loader wrote in its data
+    new = dataclasses.replace(container, kref=str(revision.item_kref.with_revision(revision.number)))
     return host.write_container(new)
 
 
@@ -240,9 +241,10 @@ def switch(
         raise NotFoundError(f"no revision of {target} matches {_describe(want)}")
     loader = _loader(loaders, host, current, target.kind)
     path = _files(current, revision, loader, client)
-    new = dataclasses.replace(current, kref=str(revision.item_kref.with_revision(revision.number)))
     if loader is not None and path is not None:
         loader.switch(host, current, revision, path)
+        current = host.read_container(current.key)  # keep what the loader wrote in its data
+    new = dataclasses.replace(current, kref=str(revision.item_kref.with_revision(revision.number)))
     return host.write_container(new)
 
 

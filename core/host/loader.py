@@ -38,6 +38,7 @@ class Loader:
     kinds: ClassVar[tuple[str, ...]] = ()
     representations: ClassVar[tuple[str, ...]] = ()
     hosts: ClassVar[tuple[str, ...]] = ()
+    priority: ClassVar[int] = 0  # among loaders serving the same thing, the highest is the default
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -107,6 +108,11 @@ def _modules(source: LoaderSource) -> list[ModuleType]:
     raise NotFoundError(f"no loader module or folder at {path}")
 
 
+def _source_key(source: str | os.PathLike[str]) -> object:
+    path = Path(source)
+    return path.resolve() if path.exists() else source
+
+
 def discover_loaders(sources: Iterable[LoaderSource]) -> dict[str, type[Loader]]:
     """Every :class:`Loader` subclass defined in ``sources`` (module names, module
     objects, ``.py`` files or folders of them), by name. Two loaders of one name
@@ -114,7 +120,12 @@ def discover_loaders(sources: Iterable[LoaderSource]) -> dict[str, type[Loader]]
     if isinstance(sources, (str, os.PathLike, ModuleType)):
         sources = [sources]
     found: dict[str, type[Loader]] = {}
+    seen: set[object] = set()
     for source in sources:
+        key = source if isinstance(source, ModuleType) else _source_key(source)
+        if key in seen:  # the same folder given twice (an adapter's, also on $SPLICE_LOADER_PATH)
+            continue
+        seen.add(key)
         for module in _modules(source):
             for _, cls in inspect.getmembers(module, inspect.isclass):
                 if not issubclass(cls, Loader) or cls is Loader or cls.__module__ != module.__name__:

@@ -87,8 +87,9 @@ def representation_of(revision: Revision, representation: str | None, artifacts:
 def choose_loader(
     loaders: Loaders, kind: str, artifact: Artifact, host: Host, name: str | None = None
 ) -> Loader:
-    """The loader called ``name``, or the most specific one serving kind × representation ×
-    host (ties go to the first by name)."""
+    """The loader called ``name``, or the one serving kind × representation × host with the
+    highest ``priority``, then the most specific (kinds, representations, hosts declared),
+    then the first by name."""
     names = _names(artifact)
     if name is not None:
         loader = find_loader(loaders, name)
@@ -104,8 +105,8 @@ def choose_loader(
             f" {host.name!r}; loaders: {sorted(loaders)} (add folders to ${LOADER_PATH_ENV})"
         )
 
-    def specificity(cls: type[Loader]) -> tuple[int, str]:
-        return (-(bool(cls.kinds) + bool(cls.representations) + bool(cls.hosts)), cls.name)
+    def specificity(cls: type[Loader]) -> tuple[int, int, str]:
+        return (-cls.priority, -(bool(cls.kinds) + bool(cls.representations) + bool(cls.hosts)), cls.name)
 
     return min(serving, key=specificity)()
 

@@ -1,1 +1,72 @@
-"""The Blender adapter of splice (filled by the host issues)."""
+"""The Blender adapter of splice: ``BlenderHost``, bootstrap, menu and panel, pyblish plug-ins, loaders.
+
+::
+
+    import splice.hosts.blender as splice_blender
+
+    host = splice_blender.install()          # inside Blender: the host, the context, the UI
+    splice.host.publish.publish(host, paths=[splice_blender.PLUGINS_DIR])
+
+``import splice.hosts.blender`` stays light (no ``bpy``): the folders below are plain
+paths, and :class:`BlenderHost` / :func:`install` import ``bpy`` when first used.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .pipeline import BlenderHost
+
+__all__ = [
+    "LOADERS_DIR",
+    "PLUGINS_DIR",
+    "ROOT",
+    "SCRIPTS_DIR",
+    "BlenderHost",
+    "install",
+    "loaders",
+    "open_scene",
+]
+
+ROOT = Path(__file__).resolve().parent
+PLUGINS_DIR = ROOT / "plugins" / "publish"
+"""The pyblish plug-ins (collect / validate / extract) of Blender: pass it to ``publish(paths=…)``."""
+LOADERS_DIR = ROOT / "plugins" / "load"
+"""The loaders of Blender: a folder for ``discover_loaders`` / ``SPLICE_LOADER_PATH``."""
+SCRIPTS_DIR = ROOT / "scripts"
+"""Blender's user scripts folder for splice (``BLENDER_USER_SCRIPTS``): ``startup/`` bootstraps it."""
+
+
+def install(register_ui: bool = True) -> BlenderHost:
+    """Install the Blender host in this Blender (see :func:`splice.hosts.blender.pipeline.install`)."""
+    from .pipeline import install as _install
+
+    return _install(register_ui=register_ui)
+
+
+def loaders() -> dict[str, Any]:
+    """The loaders Blender uses: :data:`LOADERS_DIR` and the folders on ``$SPLICE_LOADER_PATH``
+    (the launcher puts LOADERS_DIR there too: each folder is read once)."""
+    from splice.host.loading import loader_paths, loaders_for
+
+    on_path = {p.resolve() for p in loader_paths()}
+    return loaders_for(*([] if LOADERS_DIR in on_path else [LOADERS_DIR]))
+
+
+def open_scene(path: str | Path) -> BlenderHost:
+    """Headless publishing (``splice publish SCENE --host blender``): install the host in this
+    Blender (the ``bpy`` module; no UI) and open ``path``."""
+    host = install(register_ui=False)
+    host.quiet = True  # Blender's "Read blend: …" must not mix with the command's output
+    host.open_file(path)
+    return host
+
+
+def __getattr__(name: str) -> Any:
+    if name == "BlenderHost":
+        from .pipeline import BlenderHost
+
+        return BlenderHost
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
