@@ -74,6 +74,7 @@ class BlendLinkLoader(Loader):
     kinds = KINDS
     representations = ("blend",)
     hosts = ("blender",)
+    priority = 10  # linking is the default for .blend files; append on request
 
     def load(
         self, host: BlenderHost, revision: Any, representation: str, path: Path, name: str, namespace: str
@@ -164,6 +165,7 @@ class BlendLocalLoader(Loader):
     kinds = KINDS
     representations = ("blend",)
     hosts = ("blender",)
+    priority = 10  # linking is the default for .blend files; append on request
 
     def load(
         self, host: BlenderHost, revision: Any, representation: str, path: Path, name: str, namespace: str
