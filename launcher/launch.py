@@ -152,6 +152,9 @@ def prepare(
 
     python_path = [str(p) for p in (site_packages(ws_path), splice_pythonpath()) if p]
     builder.prepend("PYTHONPATH", python_path)
+    # the same folders for DCCs whose Python ignores PYTHONPATH (official Blender builds):
+    # their splice bootstrap adds these itself
+    builder.set("SPLICE_PYTHONPATH", os.pathsep.join(python_path))
     if chosen.host:
         host_bootstrap(builder, chosen.host)
     builder.apply(config.env, "env")

@@ -59,8 +59,20 @@ def uv_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("uv-cache")
 
 
+@pytest.mark.parametrize(
+    "pythonpath",
+    [
+        pytest.param(True, id="PYTHONPATH"),
+        # official Blender builds ignore PYTHONPATH: splice's start-up adds SPLICE_PYTHONPATH itself
+        pytest.param(False, id="like-an-official-build"),
+    ],
+)
 def test_blender_starts_in_the_shot_with_the_splice_host_installed(
-    published_snapshot: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, uv_cache: Path
+    published_snapshot: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    uv_cache: Path,
+    pythonpath: bool,
 ) -> None:
     isolate(monkeypatch, tmp_path, uv_cache)
     client = make_studio(published_snapshot, tmp_path)
@@ -83,6 +95,10 @@ args = ["-b"]  # not --factory-startup: it skips the user scripts (splice's star
     )
     client.close()
     assert launch.executable in (BLENDER, shutil.which("blender"))
+    assert launch.env["SPLICE_PYTHONPATH"].split(os.pathsep)[-1] in launch.env["PYTHONPATH"]
+    if not pythonpath:
+        del launch.env["PYTHONPATH"]
+        monkeypatch.delenv("PYTHONPATH", raising=False)
     started = start(launch)
     try:
         assert started.process.wait(timeout=180) == 0, started.log.read_text()
@@ -96,11 +112,7 @@ args = ["-b"]  # not --factory-startup: it skips the user scripts (splice's star
     assert inside["splice"].endswith(os.path.join("splice", "__init__.py"))
     assert inside["kitchen"] == "kref://show/env/kitchen.model?r=3"  # the shot's workspace
     assert inside["env_context"] == SHOT
-    if not STARTUP.exists():
-        pytest.skip(
-            f"the Blender adapter's start-up script {STARTUP} is not there yet: splice imports "
-            "inside Blender, the host is not installed"
-        )
+    assert STARTUP.exists()
     assert inside["installed"] is True, log
     assert inside["name"] == "blender"
     assert inside["version"].startswith(inside["bpy"].split()[0][:3])

@@ -16,9 +16,20 @@ def _wanted():
     return bool(os.environ.get("SPLICE_CONTEXT", "").strip()) or os.environ.get("SPLICE_HOST") == "blender"
 
 
+def _add_splice_paths():
+    """Official Blender builds ignore PYTHONPATH (unless started with --python-use-system-env):
+    add the folders the launcher put in SPLICE_PYTHONPATH (splice, the shot's packages)."""
+    import site
+
+    for folder in os.environ.get("SPLICE_PYTHONPATH", "").split(os.pathsep):
+        if folder and folder not in sys.path:
+            site.addsitedir(folder)  # also reads the folder's .pth files
+
+
 def register():
     if not _wanted():
         return
+    _add_splice_paths()
     try:
         import splice.hosts.blender as splice_blender
     except ImportError as exc:
