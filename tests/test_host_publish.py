@@ -5,6 +5,7 @@ that write nothing and say how to fix them; repairs; plug-ins found on PYBLISHPL
 from __future__ import annotations
 
 import json
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -228,3 +229,22 @@ def test_create_defaults_the_item_to_the_context_space(show: Show) -> None:
     with pytest.raises(ValidationError, match="no space in the scene's context"):
         splice.host.create(MemoryHost(), "model", "hero")
     assert host.list_instances() == [instance]
+
+
+def test_the_scene_s_loaded_files_come_back_with_what_was_published(show: Show) -> None:
+    """A published scene file refers to the texture by its checkout path; on another machine
+    (same cache location, empty checkouts) loading the model fetches it to that path again."""
+    host = scene_with_hero(show)
+    [texture] = host.ls_containers()
+    image = Path(host.content[texture.key]["image"])
+    assert _publish(show, host).success
+    [edge] = show.client.get_revision(f"{HERO}?r=1").get_edges()
+    assert edge.metadata == {"representations": "diffuse"}
+    shutil.rmtree(show.root / "checkouts")  # another machine
+    assert not image.exists()
+    other = show.host("layout")
+    splice.host.load(other, f"{HERO}?r=1", loaders=show.loaders, client=show.client)
+    assert image.read_text() == "EXR metal v1"
+    assert splice.host.loading.fetch_dependencies(
+        show.client.get_revision(f"{HERO}?r=1"), client=show.client
+    ) == [image]

@@ -23,7 +23,7 @@ from ..errors import NotFoundError, ValidationError
 from ..kref import Kref, check_tag, to_kref
 from .interface import Container, Host
 from .loader import Loader, discover_loaders, find_loader
-from .loading import fetch, representation_of
+from .loading import fetch, fetch_dependencies, representation_of
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -177,7 +177,9 @@ def _files(container: Container, revision: Revision, loader: Loader | None, clie
     if loader is None:
         return None
     artifact = representation_of(revision, container.representation, revision.get_artifacts())
-    return fetch(artifact, client=client)
+    path = fetch(artifact, client=client)
+    fetch_dependencies(revision, client=client)
+    return path
 
 
 def _apply(

@@ -9,6 +9,7 @@ is missing and what exists, with the scene as it was.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -29,6 +30,7 @@ __all__ = [
     "LOADER_PATH_ENV",
     "choose_loader",
     "fetch",
+    "fetch_dependencies",
     "load",
     "loader_paths",
     "loaders_for",
@@ -36,6 +38,7 @@ __all__ = [
 ]
 
 LOADER_PATH_ENV = "SPLICE_LOADER_PATH"
+log = logging.getLogger(__name__)
 Loaders = Mapping[str, type[Loader]]
 _NAMESPACE = re.compile(r"^(?P<stem>.*)_(?P<n>\d{2,})$")
 
@@ -129,6 +132,42 @@ def fetch(artifact: Artifact, *, client: Client | None = None) -> Path:
     return path
 
 
+def fetch_dependencies(revision: Revision, *, client: Client | None = None) -> list[Path]:
+    """Fetch the files a published scene refers to, transitively: for each ``DEPENDS_ON`` edge
+    that records the ``representations`` its scene loaded (the integrator writes them), those
+    artifacts' stored files — a linked model's textures, a layout's models and theirs.
+
+    They land in the checkouts folder, by content hash, at the very paths the scene file
+    refers to (given the same ``$SPLICE_FILE_CACHE`` on every machine); files already there
+    are not fetched again. A file that cannot be fetched is logged and skipped: the content
+    loads and shows it missing, as the DCC would.
+    """
+    from .. import default_client
+    from ..errors import SpliceError
+    from ..files import records, resolve
+
+    c = client or default_client()
+    fetched: list[Path] = []
+    seen: set[str] = set()
+    todo = [revision]
+    while todo:
+        for edge in todo.pop().get_edges("DEPENDS_ON"):
+            target = edge.target_kref
+            names = [n for n in edge.metadata.get("representations", "").split(",") if n]
+            if not names or target in seen:
+                continue
+            seen.add(target)
+            try:
+                for name in names:
+                    artifact = c.get_artifact(target.with_artifact(name))
+                    if records.stored(artifact) is not None:
+                        fetched.append(Path(resolve(artifact.kref, client=c)))
+                todo.append(c.get_revision(target))
+            except SpliceError as exc:
+                log.warning("%s depends on %s, whose files cannot be fetched: %s", revision.kref, target, exc)
+    return fetched
+
+
 def _namespace(host: Host, stem: str, name: str, wanted: str | None) -> str:
     taken = {c.key for c in host.ls_containers()}
     if wanted is not None:
@@ -180,6 +219,7 @@ def load(
     name = name or item_name
     namespace = _namespace(host, item_name, name, namespace)
     path = fetch(artifact, client=c)  # fetched and verified before the scene changes
+    fetch_dependencies(revision, client=c)  # what the published scene file refers to
     container = chosen.load(host, revision, artifact.name, path, name, namespace)
     if not isinstance(container, Container):
         raise ValidationError(f"loader {chosen.name!r} returned {type(container).__name__}, not a Container")

@@ -30,6 +30,16 @@ def _metadata(context, instance):
     return meta
 
 
+def _loaded(containers):
+    """One DEPENDS_ON edge per loaded revision, saying which representations the scene used
+    (loading the published revision elsewhere fetches those files too: the scene file refers
+    to them by their checkout paths)."""
+    used = {}
+    for container in containers:
+        used.setdefault(container.kref, set()).add(container.representation)
+    return [(kref, {"representations": ",".join(sorted(reps))}) for kref, reps in sorted(used.items())]
+
+
 class IntegrateSplice(pyblish.api.ContextPlugin):
     """One revision per instance, all in one transaction."""
 
@@ -44,7 +54,7 @@ class IntegrateSplice(pyblish.api.ContextPlugin):
                 "nothing to publish: the scene has no active instances",
                 fix="mark content for publishing (create an instance) first",
             )
-        loaded = sorted({c.kref for c in context.data.get("containers", [])})
+        loaded = _loaded(context.data.get("containers", []))
         stores = {}
         specs = []
         for instance in instances:
@@ -78,7 +88,9 @@ class IntegrateSplice(pyblish.api.ContextPlugin):
                     "create_item": True,
                     "metadata": _metadata(context, instance),
                     "artifacts": artifacts,
-                    "edges": [{"target": kref, "edge_type": "DEPENDS_ON"} for kref in loaded],
+                    "edges": [
+                        {"target": kref, "edge_type": "DEPENDS_ON", "metadata": meta} for kref, meta in loaded
+                    ],
                     "tags": list(options.get("tags") or []),
                     "default_artifact": options.get("default") or artifacts[0]["name"],
                 }
