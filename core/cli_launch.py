@@ -89,10 +89,10 @@ def _progress(message: str) -> None:
     print(f"splice: {message}", file=sys.stderr, flush=True)
 
 
-def cmd_env(client: Client, args: argparse.Namespace) -> int:
+def _prepare(client: Client, args: argparse.Namespace, extra_args: list[str] | None = None) -> Any:
     from .launcher.launch import prepare
 
-    launch = prepare(
+    return prepare(
         client,
         args.context,
         args.task,
@@ -100,8 +100,13 @@ def cmd_env(client: Client, args: argparse.Namespace) -> int:
         args.app_version,
         config_paths=args.config,
         at=args.at,
+        extra_args=extra_args or (),
         report=_progress,
     )
+
+
+def cmd_env(client: Client, args: argparse.Namespace) -> int:
+    launch = _prepare(client, args)
     env = dict(sorted(launch.env.items())) if args.all else launch.changes
     if args.json:
         _print_json(env if args.all else {"set": env, "unset": launch.removed})
@@ -115,7 +120,7 @@ def cmd_env(client: Client, args: argparse.Namespace) -> int:
 
 def cmd_launch(client: Client, args: argparse.Namespace) -> int:
     from .errors import ValidationError
-    from .launcher.launch import load, prepare, start
+    from .launcher.launch import load, start
 
     if args.from_file:
         if args.app or args.context or args.task or args.at or args.app_version:
@@ -132,17 +137,7 @@ def cmd_launch(client: Client, args: argparse.Namespace) -> int:
         ]
         if missing:
             raise ValidationError(f"splice launch needs {', '.join(missing)} (or --from FILE)")
-        launch = prepare(
-            client,
-            args.context,
-            args.task,
-            args.app,
-            args.app_version,
-            config_paths=args.config,
-            at=args.at,
-            extra_args=args.app_args,
-            report=_progress,
-        )
+        launch = _prepare(client, args, args.app_args)
     if args.save:
         launch.save(args.save)
     if args.dry_run:

@@ -487,40 +487,11 @@ def test_cli_env_and_launch_save_and_repeat(studio, tmp_path: Path, capsys) -> N
 def test_cli_launch_at_time_locks_the_workspace(studio, tmp_path: Path, capsys) -> None:
     _client, _app, config = studio
     db = tmp_path / "store.db"
-    code, out, err = cli(
-        capsys,
-        "--db",
-        db,
-        "launch",
-        "fake",
-        "--context",
-        SHOT,
-        "--task",
-        "fx",
-        "--config",
-        config,
-        "--at",
-        "2020-01-01T00:00",
-        "--dry-run",
-    )
+    launch = ("--db", db, "launch", "fake", "--context", SHOT, "--task", "fx",
+              "--config", config, "--dry-run")  # fmt: skip
+    code, out, err = cli(capsys, *launch, "--at", "2020-01-01T00:00")
     assert code == 1 and "cannot be made" in err  # nothing was published in 2020
-    code, out, err = cli(
-        capsys,
-        "--db",
-        db,
-        "launch",
-        "fake",
-        "--context",
-        SHOT,
-        "--task",
-        "fx",
-        "--config",
-        config,
-        "--at",
-        "2999-01-01T00:00",
-        "--json",
-        "--dry-run",
-    )
+    code, out, err = cli(capsys, *launch, "--at", "2999-01-01T00:00", "--json")
     assert code == 0, err
     record = json.loads(out)
     assert record["at"] == "2999-01-01T00:00:00.000000Z"

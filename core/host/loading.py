@@ -169,13 +169,14 @@ def fetch_dependencies(revision: Revision, *, client: Client | None = None) -> l
 
 
 def _namespace(host: Host, stem: str, name: str, wanted: str | None) -> str:
-    taken = {c.key for c in host.ls_containers()}
+    containers = host.ls_containers()
+    taken = {c.key for c in containers}
     if wanted is not None:
         key = f"{wanted}:{name}" if wanted else name
         if key in taken:
             raise AlreadyExistsError(f"a container {key!r} is already in the scene; choose another namespace")
         return wanted
-    used = {c.namespace for c in host.ls_containers()}
+    used = {c.namespace for c in containers}
     n = 1
     while f"{stem}_{n:02d}" in used or f"{stem}_{n:02d}:{name}" in taken:
         n += 1

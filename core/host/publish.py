@@ -18,7 +18,7 @@ import contextlib
 import shutil
 import sys
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -243,11 +243,18 @@ def _run(
     return report, context
 
 
-def _host_registered(host: Host) -> bool:
+@contextlib.contextmanager
+def _registered(host: Host) -> Iterator[None]:
+    """The host's name registered with pyblish (discovery filters plug-ins by host) while
+    publishing, and deregistered after unless it was registered before (an installed host)."""
     if host.name in pyblish.api.registered_hosts():
-        return False
+        yield
+        return
     pyblish.api.register_host(host.name)
-    return True
+    try:
+        yield
+    finally:
+        pyblish.api.deregister_host(host.name)
 
 
 def publish(
@@ -268,16 +275,12 @@ def publish(
     from .. import default_client
 
     c = client or default_client()
-    registered = _host_registered(host)  # before discovery, which filters plug-ins by host
-    try:
+    with _registered(host):
         plugins = discover_plugins(paths)
         repaired = _repair(host, c, plugins, targets) if repair else []
         report, _ = _run(host, c, plugins, targets)
-        report.repaired = repaired
-        return report
-    finally:
-        if registered:
-            pyblish.api.deregister_host(host.name)
+    report.repaired = repaired
+    return report
 
 
 def _repair(host: Host, client: Client, plugins: Sequence[type], targets: Sequence[str] | None) -> list[str]:
@@ -303,9 +306,5 @@ def repair(
     the instances it failed on; returns what was repaired (``"<check> on <instance>"``)."""
     from .. import default_client
 
-    registered = _host_registered(host)
-    try:
+    with _registered(host):
         return _repair(host, client or default_client(), discover_plugins(paths), targets)
-    finally:
-        if registered:
-            pyblish.api.deregister_host(host.name)

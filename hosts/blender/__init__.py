@@ -49,10 +49,9 @@ def install(register_ui: bool = True) -> BlenderHost:
 def loaders() -> dict[str, Any]:
     """The loaders Blender uses: :data:`LOADERS_DIR` and the folders on ``$SPLICE_LOADER_PATH``
     (the launcher puts LOADERS_DIR there too: each folder is read once)."""
-    from splice.host.loading import loader_paths, loaders_for
+    from splice.host.loading import loaders_for
 
-    on_path = {p.resolve() for p in loader_paths()}
-    return loaders_for(*([] if LOADERS_DIR in on_path else [LOADERS_DIR]))
+    return loaders_for(LOADERS_DIR)
 
 
 def open_scene(path: str | Path) -> BlenderHost:
