@@ -32,6 +32,7 @@ class AppVersion:
     env: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (where, env table), in order
     hooks: list[str] = field(default_factory=list)
     source: str = "config"  # "config" or the place discovery found it in
+    python: str | None = None  # its embedded Python: "3.11" or an interpreter's path (configured)
 
     @property
     def exists(self) -> bool:
@@ -104,6 +105,7 @@ class Apps:
             env=env,
             hooks=list(spec.get("hooks", [])),
             source=source,
+            python=vspec.get("python") or spec.get("python"),
         )
 
     def resolve(self, name: str, version: str | None = None) -> AppVersion:

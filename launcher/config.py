@@ -92,6 +92,10 @@ class Config:
         return dict(self.data.get("workspace", {}))
 
     @property
+    def runtime(self) -> dict[str, Any]:
+        return dict(self.data.get("runtime", {}))
+
+    @property
     def env(self) -> dict[str, Any]:
         return dict(self.data.get("env", {}))
 
@@ -165,8 +169,9 @@ def _check(data: Mapping[str, Any], source: str) -> None:
         _str_list(data["hooks"], f"{source}: hooks")
     if "env" in data:
         check_env(data["env"], f"{source}: env")
-    if "workspace" in data and not isinstance(data["workspace"], Mapping):
-        raise ConfigError(f"{source}: workspace must be a table")
+    for table in ("workspace", "runtime"):
+        if table in data and not isinstance(data[table], Mapping):
+            raise ConfigError(f"{source}: {table} must be a table")
     apps = data.get("apps", {})
     if not isinstance(apps, Mapping):
         raise ConfigError(f"{source}: apps must be a table of [apps.NAME] tables")
@@ -179,6 +184,8 @@ def _check(data: Mapping[str, Any], source: str) -> None:
                 _str_list(app[key], f"{where}.{key}")
         if "env" in app:
             check_env(app["env"], f"{where}.env")
+        if "python" in app and not isinstance(app["python"], str):
+            raise ConfigError(f'{where}.python must be a version ("3.11") or an interpreter\'s path')
         versions = app.get("versions", {})
         if not isinstance(versions, Mapping):
             raise ConfigError(f'{where}.versions must be a table of [apps.{name}.versions."X.Y"] tables')
@@ -191,5 +198,7 @@ def _check(data: Mapping[str, Any], source: str) -> None:
                     raise ConfigError(f"{vwhere}.{system} must be the executable's path (a string)")
             if "args" in spec:
                 _str_list(spec["args"], f"{vwhere}.args")
+            if "python" in spec and not isinstance(spec["python"], str):
+                raise ConfigError(f'{vwhere}.python must be a version ("3.11") or an interpreter\'s path')
             if "env" in spec:
                 check_env(spec["env"], f"{vwhere}.env")

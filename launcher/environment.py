@@ -134,13 +134,21 @@ def host_dir(host: str) -> Path | None:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def host_bootstrap(builder: EnvBuilder, host: str) -> None:
-    """The start-up paths of splice's adapter for ``host`` (nothing for an app without one)."""
+def host_bootstrap(builder: EnvBuilder, host: str, version: str = "", cache: Path | None = None) -> None:
+    """The start-up paths of splice's adapter for ``host`` (nothing for an app without one).
+    ``version``: the app's (Blender's user scripts folder depends on it)."""
     folder = host_dir(host)
     if folder is None:
         return
     if host == "blender":
-        builder.set("BLENDER_USER_SCRIPTS", str(folder / "scripts"))
+        from .userscripts import artist_scripts, merged_scripts
+
+        if cache is None:
+            from platformdirs import user_cache_dir
+
+            cache = Path(user_cache_dir("splice", appauthor=False)) / "launcher"
+        artist = artist_scripts(version, builder.env)
+        builder.set("BLENDER_USER_SCRIPTS", str(merged_scripts(folder / "scripts", artist, cache)))
     elif host == "maya":
         builder.prepend("PYTHONPATH", [str(folder / "startup")])
     elif host == "houdini":

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .apps import Apps
+from .apps import Apps, AppVersion
 from .config import Config, project_config, studio_config
 from .context import Context, resolve_context
 from .discovery import Discovery
@@ -148,15 +148,17 @@ def prepare(
     else:
         builder.unset("SPLICE_TIME")
     builder.prepend("PATH", [str(bin_dir(ws_path))])
-    from .pythonpath import splice_pythonpath
-
-    python_path = [str(p) for p in (site_packages(ws_path), splice_pythonpath()) if p]
+    runtime = _runtime(chosen, config, report)
+    python_path = [str(p) for p in (site_packages(ws_path), runtime) if p]
     builder.prepend("PYTHONPATH", python_path)
+    if runtime is not None and not base.get("SPLICE_TOOLS_PYTHON"):
+        # what stays out of the DCC (dvc's remote stores) runs in the launcher's Python
+        builder.set("SPLICE_TOOLS_PYTHON", sys.executable)
     # the same folders for DCCs whose Python ignores PYTHONPATH (official Blender builds):
     # their splice bootstrap adds these itself
     builder.set("SPLICE_PYTHONPATH", os.pathsep.join(python_path))
     if chosen.host:
-        host_bootstrap(builder, chosen.host)
+        host_bootstrap(builder, chosen.host, chosen.version)
     builder.apply(config.env, "env")
     for where, table in chosen.env:
         builder.apply(table, where)
@@ -184,6 +186,22 @@ def prepare(
     launch.changes = {k: v for k, v in sorted(launch.env.items()) if base.get(k) != v}
     launch.removed = sorted(k for k in base if k not in launch.env)
     return launch
+
+
+def _runtime(chosen: AppVersion, config: Config, report: Callable[[str], None] | None) -> Path | None:
+    """splice's runtime made for the app's own Python (apps with a splice host, or a
+    configured ``python``); ``None`` for other apps."""
+    if not (chosen.host or chosen.python):
+        return None
+    from .dccpython import dcc_python
+    from .runtime import runtime_for
+
+    what = f"{chosen.app} {chosen.version}"
+    python = dcc_python(chosen.app, chosen.host, chosen.executable, chosen.python)
+    made = runtime_for(python, config.runtime, what)
+    if made.made and report is not None:
+        report(f"made splice's runtime for {what} (Python {python.version}): {made.path}")
+    return made.path
 
 
 def _expand_arg(text: str, variables: Mapping[str, str], builder: EnvBuilder) -> str:

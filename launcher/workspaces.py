@@ -134,7 +134,8 @@ def _newer_repo(config: Mapping[str, Any], since: float) -> str | None:
 
 
 @contextlib.contextmanager
-def _exclusive(path: Path) -> Iterator[None]:
+def exclusive(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``path`` (made if missing) across processes."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+b") as handle:
         if sys.platform == "win32":
@@ -155,7 +156,7 @@ def ensure(
     now = state(path, context.requirements, at)
     if now.exists and not now.stale:
         return now
-    with _exclusive(path.with_name(path.name + ".lock")):
+    with exclusive(path.with_name(path.name + ".lock")):
         now = state(path, context.requirements, at)  # another launch may have made it meanwhile
         if now.exists and not now.stale:
             return now

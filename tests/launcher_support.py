@@ -48,10 +48,15 @@ def fake_app(folder: Path, name: str = "fakeapp") -> Path:
     with the launcher's environment and python3 from the system (not the test venv)."""
     folder.mkdir(parents=True, exist_ok=True)
     script = folder / name
-    python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+    python = fake_app_python()
     script.write_text(FAKE_APP.format(python=python, out=str(script) + ".json"))
     script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     return script
+
+
+def fake_app_python() -> str:
+    """The fake app's own Python: the system's, as a DCC embeds its own."""
+    return "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 
 
 def wait_for_json(path: Path, timeout: float = 60.0) -> dict:
@@ -76,6 +81,7 @@ repos = {{ blessed = "{tmp_path / "repos" / "blessed"}" }}
 [apps.fake]
 label = "Fake"
 host = "blender"
+python = "{fake_app_python()}"
 args = ["--from-config"]
 [apps.fake.versions."1.0"]
 linux = "{app}"
@@ -88,6 +94,7 @@ env = {{ FAKE_VERSION = "two" }}
 
 [apps.mayafake]
 host = "maya"
+python = "{fake_app_python()}"
 [apps.mayafake.versions."2025"]
 linux = "{app}"
 darwin = "{app}"

@@ -117,20 +117,20 @@ def test_checksum_mismatch_is_an_error_and_the_file_is_not_placed(env: Env) -> N
 def test_an_interrupted_store_records_nothing_shows_no_partial_object_and_resumes(
     env: Env, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dvc_objects.fs import local
+    from splice.files import folder as folder_store
 
     folder = frames(env.root / "seq", 20)
-    real = local.copyfile
+    real = folder_store.copy_hashing
     calls = {"n": 0}
 
-    def flaky(src: str, dest: str, *args: object, **kwargs: object) -> None:
+    def flaky(src: str, dest: Path, *args: object, **kwargs: object) -> str:
         calls["n"] += 1
         if calls["n"] == 8:
             Path(dest).write_bytes(b"half")  # a torn write of the temporary file
             raise KeyboardInterrupt
-        real(src, dest, *args, **kwargs)
+        return real(src, dest, *args, **kwargs)
 
-    monkeypatch.setattr(local, "copyfile", flaky)
+    monkeypatch.setattr(folder_store, "copy_hashing", flaky)
     r = env.revision()
     with pytest.raises(KeyboardInterrupt):
         files.store(r, "frames", folder)
@@ -141,7 +141,7 @@ def test_an_interrupted_store_records_nothing_shows_no_partial_object_and_resume
     assert stored <= wanted  # every visible object is whole (its name is its md5)
     for oid in stored:
         assert tree_md5(Path(env.store) / "files" / "md5" / oid[:2])[oid[2:]] == oid
-    monkeypatch.setattr(local, "copyfile", real)
+    monkeypatch.setattr(folder_store, "copy_hashing", real)
     files.store(r, "frames", folder)  # resumes: writes only what is missing
     assert objects(Path(env.store)) == wanted | {r.get_artifact("frames").metadata["content_hash"]}
 
@@ -160,8 +160,11 @@ def test_an_interrupted_pull_leaves_no_partial_file(env: Env, monkeypatch: pytes
             raise KeyboardInterrupt
 
     real = place.place_all
-    monkeypatch.setattr(place, "place_all", lambda objs, dest, link, progress, jobs=0: real(
-        objs, dest, link, interrupt, jobs=1))
+    monkeypatch.setattr(
+        place,
+        "place_all",
+        lambda objs, dest, link, progress, jobs=0: real(objs, dest, link, interrupt, jobs=1),
+    )
     from splice.files import fetch
 
     monkeypatch.setattr(fetch, "place_all", place.place_all)
@@ -270,8 +273,9 @@ def test_a_listing_escaping_the_pull_folder_is_refused(env: Env) -> None:
     target.parent.mkdir(parents=True)
     target.write_bytes(listing)
     r = env.revision()
-    r.create_artifact("evil", "/mnt/x", {"content_hash": oid, "store": env.store, "size": "1",
-                                          "filename": "x"})
+    r.create_artifact(
+        "evil", "/mnt/x", {"content_hash": oid, "store": env.store, "size": "1", "filename": "x"}
+    )
     with pytest.raises(files.SourceError, match="escapes its folder"):
         files.pull(r.kref, to=env.root / "out")
     assert not (env.root / "evil").exists()

@@ -7,11 +7,21 @@ import json
 import os
 import shutil
 import stat
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from launcher_support import OTHER_SHOT, SHOT, fake_app, isolate, make_studio, wait_for_json, write_config
+from launcher_support import (
+    OTHER_SHOT,
+    SHOT,
+    fake_app,
+    fake_app_python,
+    isolate,
+    make_studio,
+    wait_for_json,
+    write_config,
+)
 from packages_support import published_snapshot as build_snapshot
 
 import splice
@@ -286,7 +296,10 @@ def test_launch_a_shot_with_its_workspace_and_bootstrap(studio, tmp_path: Path) 
     changes = launch.changes
     assert changes["SPLICE_CONTEXT"] == SHOT and changes["SPLICE_TASK"] == "animation"
     assert changes["SPLICE_HOST"] == "blender" and changes["SPLICE_URL"] == f"sqlite:///{tmp_path}/store.db"
-    assert changes["BLENDER_USER_SCRIPTS"] == str(blender / "scripts")
+    scripts = Path(changes["BLENDER_USER_SCRIPTS"])  # splice's start-up beside the artist's scripts
+    assert (scripts / "startup" / "splice_startup.py").resolve() == blender / "scripts" / "startup" / (
+        "splice_startup.py"
+    )
     assert changes["PYBLISHPLUGINPATH"] == str(blender / "plugins" / "publish")
     assert changes["SPLICE_LOADER_PATH"] == str(blender / "plugins" / "load")
     assert changes["PATH"].split(os.pathsep)[0] == str(ws / "inputs" / "bin")
@@ -306,6 +319,18 @@ def test_launch_a_shot_with_its_workspace_and_bootstrap(studio, tmp_path: Path) 
     # the shot's asset package and splice itself import in the app's (system) Python
     assert seen["imports"]["kitchen"] == "kref://show/env/kitchen.model?r=3"
     assert seen["imports"]["splice"] and seen["imports"]["splice"].endswith("splice/__init__.py")
+    # splice comes from its runtime made for the app's Python, not from the launcher's environment
+    runtime = Path(python_path[1])
+    assert seen["imports"]["splice"] == str(runtime / "splice" / "__init__.py")
+    manifest = json.loads((runtime / "splice-runtime.json").read_text())
+    app_python = subprocess.run(
+        [fake_app_python(), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert manifest["python"] == app_python and "pyblish-base" in " ".join(manifest["packages"])
+    assert not (runtime / "splice").is_symlink() and not (runtime / "requests").is_symlink()
     assert "fake app ran" in started.log.read_text()
 
     # warm: nothing is rebuilt; a shot without packages gets an empty, locked workspace
@@ -328,10 +353,12 @@ def test_hosts_bootstrap_paths(studio, tmp_path: Path, monkeypatch: pytest.Monke
         extra=f"""
 [apps.houfake]
 host = "houdini"
+python = "{fake_app_python()}"
 [apps.houfake.versions."20.5"]
 linux = "{app}"
 [apps.nukefake]
 host = "nuke"
+python = "{fake_app_python()}"
 [apps.nukefake.versions."15.1v2"]
 linux = "{app}"
 """,
@@ -444,7 +471,7 @@ def test_cli_env_and_launch_save_and_repeat(studio, tmp_path: Path, capsys) -> N
     assert code == 0, err
     assert f"splice: making the workspace of {SHOT} (first launch): " in err
     shown = json.loads(out)["set"]
-    assert shown["SPLICE_CONTEXT"] == SHOT and shown["BLENDER_USER_SCRIPTS"].endswith("scripts")
+    assert shown["SPLICE_CONTEXT"] == SHOT and "blender-scripts-" in shown["BLENDER_USER_SCRIPTS"]
     code, out, err = cli(capsys, "--db", tmp_path / "store.db", "env", "--app", "fake", *where, "--all")
     assert code == 0 and "SPLICE_TASK=layout\n" in out and f"HOME={os.environ['HOME']}\n" in out
 

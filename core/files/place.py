@@ -21,7 +21,7 @@ def _tmp(dest: Path) -> Path:
     return dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:12]}.splice-tmp")
 
 
-def _copy_hashing(src: str, tmp: Path, progress: Progress | None) -> str:
+def copy_hashing(src: str, tmp: Path, progress: Progress | None) -> str:
     digest = hashlib.md5()
     with open(src, "rb") as fin, open(tmp, "wb") as fout:
         while chunk := fin.read(CHUNK):
@@ -36,7 +36,7 @@ def _link_hashing(src: str, tmp: Path, progress: Progress | None) -> str:
     try:
         os.link(src, tmp)
     except OSError:  # another device, or no hard links there: copy instead
-        return _copy_hashing(src, tmp, progress)
+        return copy_hashing(src, tmp, progress)
     digest = hashlib.md5()
     with open(tmp, "rb") as handle:
         while chunk := handle.read(CHUNK):
@@ -51,7 +51,7 @@ def place_one(src: str, md5: str, dest: Path, link: bool = False, progress: Prog
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = _tmp(dest)
     try:
-        actual = (_link_hashing if link else _copy_hashing)(src, tmp, progress)
+        actual = (_link_hashing if link else copy_hashing)(src, tmp, progress)
         if actual != md5:
             raise ChecksumError(
                 f"{dest.name}: the stored object {src} has md5 {actual}, splice recorded {md5}; "

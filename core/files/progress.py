@@ -41,9 +41,10 @@ class Bar:
 
 
 def callback(show: bool, desc: str) -> Any:
-    """An fsspec callback for dvc's transfers: a file counter bar, or the silent default."""
-    from fsspec.callbacks import DEFAULT_CALLBACK, TqdmCallback
-
+    """An fsspec callback for dvc's transfers: a file counter bar, or ``None`` (silent; no
+    fsspec import, which a DCC's Python may not have)."""
     if not show:
-        return DEFAULT_CALLBACK
+        return None
+    from fsspec.callbacks import TqdmCallback
+
     return TqdmCallback(tqdm_kwargs={"desc": desc, "unit": "file", "leave": False})

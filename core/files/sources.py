@@ -131,9 +131,8 @@ def ingest(
             fs, path = _remote_fs(source, validate.metadata(options, "options"))
             state = _remote_state(fs, path, source)
             local = Path(tmp) / (path.rstrip("/").rsplit("/", 1)[-1] or "source")
-            fs.get(
-                path, os.fspath(local), recursive=fs.isdir(path), callback=callback(progress, "downloading")
-            )
+            bar = callback(progress, "downloading")
+            fs.get(path, os.fspath(local), recursive=fs.isdir(path), **({"callback": bar} if bar else {}))
             location = source
         else:
             local = Path(source[len("file://") :] if match else source).absolute()

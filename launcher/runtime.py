@@ -1,0 +1,235 @@
+"""splice's runtime for a DCC: one folder a DCC's own Python imports splice from.
+
+What runs inside the DCC is splice's pure-Python code and the few libraries it needs at
+run time (pyblish-base, requests, platformdirs…), installed by uv **for the DCC's
+Python** (its version decides the wheels: ``charset-normalizer`` is compiled), never
+links into the launcher's environment. Files go to and from a folder store (a NAS, the
+default) inside the DCC in pure Python; dvc, which talks to S3 / SSH / cloud stores and
+brings a hundred packages, stays out of the DCC and runs beside it, in the launcher's
+Python (:mod:`splice.files.beside`), so a DCC starts no slower and its own libraries
+are never shadowed.
+
+A runtime is made once per (splice's version and code, the DCC's Python, the platform,
+the package sources), in ``<root>/splice-<version>-py3XX-<digest>`` (``root``: the
+``[runtime]`` table's ``root``, else ``<user cache>/splice/runtimes``), under a file
+lock and renamed into place complete, so a launch never sees half of one. The
+``[runtime]`` table of the launcher configuration says where the wheels come from::
+
+    [runtime]
+    index_url = "https://pypi.example.studio/simple/"   # default: the public index
+    find_links = ["/srv/wheels"]                        # folders of wheels
+    no_index = true                                     # only find_links: no index at all
+    prebuilt = "/studio/splice-runtime/{python}"        # a runtime the studio ships, as is
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .dccpython import DccPython
+from .errors import ConfigError, LaunchError
+
+__all__ = ["MANIFEST", "Runtime", "runtime_for"]
+
+MANIFEST = "splice-runtime.json"
+MIN_PYTHON = (3, 10)
+_EXTRA = re.compile(r"extra\s*==")
+_JUNK = ("tests", "test", "bin")  # top-level folders some wheels ship (pyblish-base: tests/)
+_SETTINGS = {"root", "index_url", "find_links", "no_index", "prebuilt", "platform"}
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """A runtime folder for a DCC's Python (put it on the DCC's ``sys.path``)."""
+
+    path: Path
+    python: str
+    made: bool = False  # True when this call built it
+
+    def manifest(self) -> dict[str, Any]:
+        return json.loads((self.path / MANIFEST).read_text(encoding="utf-8"))
+
+
+def runtime_for(python: DccPython, settings: Mapping[str, Any], what: str) -> Runtime:
+    """The runtime of splice for ``python`` (made when missing). ``what`` names the app in
+    errors ("blender 3.4.1"); a failure names the DCC's Python and what to do."""
+    check_settings(settings)
+    if tuple(int(p) for p in python.version.split(".")) < MIN_PYTHON:
+        raise LaunchError(
+            f"{what} embeds Python {python.version} ({python.source}); splice runs on Python "
+            f"{'.'.join(map(str, MIN_PYTHON))} or newer: use a newer version of the app"
+        )
+    if settings.get("prebuilt"):
+        return _prebuilt(str(settings["prebuilt"]), python, what)
+    sources = _splice_sources()
+    requirements = _requirements()
+    version = metadata.version("splice")
+    digest = _digest(sources, requirements, python, settings)
+    root = _root(settings)
+    folder = root / f"splice-{version}-{python.tag}-{digest[:12]}"
+    if (folder / MANIFEST).is_file():
+        return Runtime(folder, python.version)
+    from .workspaces import exclusive
+
+    with exclusive(root / f".{python.tag}.lock"):
+        if (folder / MANIFEST).is_file():  # made meanwhile by another launch
+            return Runtime(folder, python.version)
+        build = root / f".{folder.name}.build-{os.getpid()}"
+        shutil.rmtree(build, ignore_errors=True)
+        try:
+            _install(build, requirements, python, settings, what)
+            _copy_splice(build, sources, version)
+            manifest = {
+                "splice": version,
+                "python": python.version,
+                "python_source": python.source,
+                "platform": settings.get("platform") or sys.platform,
+                "requirements": requirements,
+                "packages": _installed(build),
+            }
+            (build / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+            os.replace(build, folder)
+        finally:
+            shutil.rmtree(build, ignore_errors=True)
+    return Runtime(folder, python.version, made=True)
+
+
+def check_settings(settings: Mapping[str, Any]) -> None:
+    """The ``[runtime]`` table: its keys and their types."""
+    unknown = set(settings) - _SETTINGS
+    if unknown:
+        raise ConfigError(
+            f"runtime: unknown keys {sorted(unknown)} (allowed: {', '.join(sorted(_SETTINGS))})"
+        )
+    for key in ("root", "index_url", "prebuilt", "platform"):
+        if key in settings and not isinstance(settings[key], str):
+            raise ConfigError(f"runtime.{key} must be a string, got {settings[key]!r}")
+    links = settings.get("find_links", [])
+    if not isinstance(links, list) or not all(isinstance(v, str) for v in links):
+        raise ConfigError(f"runtime.find_links must be a list of folders or URLs, got {links!r}")
+    if not isinstance(settings.get("no_index", False), bool):
+        raise ConfigError(f"runtime.no_index must be true or false, got {settings['no_index']!r}")
+
+
+def _root(settings: Mapping[str, Any]) -> Path:
+    if settings.get("root"):
+        return Path(os.path.expanduser(str(settings["root"])))
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("splice", appauthor=False)) / "runtimes"
+
+
+def _prebuilt(template: str, python: DccPython, what: str) -> Runtime:
+    folder = Path(os.path.expanduser(template.replace("{python}", python.version)))
+    if not (folder / "splice" / "__init__.py").is_file():
+        raise LaunchError(
+            f"the prebuilt splice runtime {folder} (runtime.prebuilt) has no splice package "
+            f"for {what}'s Python {python.version}: build it with `splice runtime build` or fix the path"
+        )
+    return Runtime(folder, python.version)
+
+
+# -- what goes in ---------------------------------------------------------------------
+def _splice_sources() -> dict[str, Path]:
+    """Folder in the runtime → splice's code folder (an editable install keeps ``hosts`` and
+    ``launcher`` beside ``core``: they become subpackages again)."""
+    import splice
+    import splice.hosts
+    import splice.launcher
+
+    core = Path(splice.__file__).parent
+    hosts, launcher = Path(splice.hosts.__file__).parent, Path(splice.launcher.__file__).parent
+    if hosts.parent == core and launcher.parent == core:
+        return {"splice": core}
+    return {"splice": core, "splice/hosts": hosts, "splice/launcher": launcher}
+
+
+def _requirements() -> list[str]:
+    """splice's run-time requirements (no extras), markers kept: uv evaluates them for the
+    DCC's Python."""
+    return sorted(r for r in metadata.requires("splice") or [] if not _EXTRA.search(r))
+
+
+def _files(folder: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames):
+            if not name.endswith((".pyc", ".pyo")):
+                yield Path(dirpath) / name
+
+
+def _digest(
+    sources: Mapping[str, Path], requirements: list[str], python: DccPython, settings: Mapping[str, Any]
+) -> str:
+    """Changes whenever the runtime would differ: splice's files (names, sizes, times: an
+    edited editable install makes a new runtime), requirements, Python, package sources."""
+    h = hashlib.sha256()
+    h.update(json.dumps([requirements, python.version, sorted(settings.items())], default=str).encode())
+    for name, folder in sorted(sources.items()):
+        for path in _files(folder):
+            st = path.stat()
+            h.update(f"{name}/{path.relative_to(folder).as_posix()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def _install(
+    target: Path, requirements: list[str], python: DccPython, settings: Mapping[str, Any], what: str
+) -> None:
+    from ..packages.errors import ResolutionError, ToolError
+    from ..packages.installer import run_uv
+
+    args = ["pip", "install", "--quiet", "--target", str(target), "--python-version", python.version]
+    args += ["--only-binary", ":all:"]  # nothing compiled here for another Python
+    if settings.get("platform"):
+        args += ["--python-platform", str(settings["platform"])]
+    if settings.get("no_index"):
+        args.append("--no-index")
+    elif settings.get("index_url"):
+        args += ["--index-url", str(settings["index_url"])]
+    for link in settings.get("find_links", []):
+        args += ["--find-links", os.path.expanduser(link)]
+    try:
+        run_uv([*args, *requirements], f"splice's runtime for {what}")
+    except (ResolutionError, ToolError) as exc:
+        where = "the wheels in runtime.find_links" if settings.get("no_index") else "the package index"
+        raise LaunchError(
+            f"cannot make splice's runtime for {what}'s Python {python.version} ({python.source}) "
+            f"from {where}: {exc}\nThe studio's wheels for Python {python.version} go in "
+            "[runtime] find_links (or index_url) of the launcher configuration."
+        ) from None
+    for junk in _JUNK:
+        shutil.rmtree(target / junk, ignore_errors=True)
+
+
+def _copy_splice(target: Path, sources: Mapping[str, Path], version: str) -> None:
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name, folder in sorted(sources.items()):  # "splice" before "splice/hosts"
+        shutil.copytree(folder, target / name, ignore=ignore, dirs_exist_ok=True)
+    # entry points name the engines and host adapters: splice must be a distribution there too
+    info = target / f"splice-{version}.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: splice\nVersion: {version}\n")
+    points = metadata.distribution("splice").read_text("entry_points.txt") or ""
+    (info / "entry_points.txt").write_text(points, encoding="utf-8")
+    (info / "INSTALLER").write_text("splice-launcher\n")
+
+
+def _installed(folder: Path) -> list[str]:
+    out = []
+    for info in sorted(folder.glob("*.dist-info")):
+        meta = (info / "METADATA").read_text(encoding="utf-8", errors="replace")
+        name = re.search(r"(?m)^Name: (.+)$", meta)
+        ver = re.search(r"(?m)^Version: (.+)$", meta)
+        if name and ver and name.group(1).strip() != "splice":
+            out.append(f"{name.group(1).strip()}=={ver.group(1).strip()}")
+    return out
