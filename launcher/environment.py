@@ -134,11 +134,14 @@ def host_dir(host: str) -> Path | None:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def host_bootstrap(builder: EnvBuilder, host: str, version: str = "", cache: Path | None = None) -> None:
-    """The start-up paths of splice's adapter for ``host`` (nothing for an app without one).
+def host_bootstrap(
+    builder: EnvBuilder, host: str, version: str = "", runtime: Path | None = None, cache: Path | None = None
+) -> None:
+    """The start-up paths of splice's adapter for ``host`` (nothing for an app without one):
+    the adapter's folder in splice's ``runtime`` for the app (else the launcher's own).
     ``version``: the app's (Blender's user scripts folder depends on it)."""
-    folder = host_dir(host)
-    if folder is None:
+    folder = runtime / "splice" / "hosts" / host if runtime is not None else host_dir(host)
+    if folder is None or not folder.is_dir():
         return
     if host == "blender":
         from .userscripts import artist_scripts, merged_scripts

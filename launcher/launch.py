@@ -158,7 +158,7 @@ def prepare(
     # their splice bootstrap adds these itself
     builder.set("SPLICE_PYTHONPATH", os.pathsep.join(python_path))
     if chosen.host:
-        host_bootstrap(builder, chosen.host, chosen.version)
+        host_bootstrap(builder, chosen.host, chosen.version, runtime)
     builder.apply(config.env, "env")
     for where, table in chosen.env:
         builder.apply(table, where)

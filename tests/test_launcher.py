@@ -296,12 +296,17 @@ def test_launch_a_shot_with_its_workspace_and_bootstrap(studio, tmp_path: Path) 
     changes = launch.changes
     assert changes["SPLICE_CONTEXT"] == SHOT and changes["SPLICE_TASK"] == "animation"
     assert changes["SPLICE_HOST"] == "blender" and changes["SPLICE_URL"] == f"sqlite:///{tmp_path}/store.db"
+    # the adapter's folders are those of the runtime made for the app (where its splice imports from)
+    ran = Path(changes["PYTHONPATH"].split(os.pathsep)[1]) / "splice" / "hosts" / "blender"
     scripts = Path(changes["BLENDER_USER_SCRIPTS"])  # splice's start-up beside the artist's scripts
-    assert (scripts / "startup" / "splice_startup.py").resolve() == blender / "scripts" / "startup" / (
+    assert (scripts / "startup" / "splice_startup.py").resolve() == ran / "scripts" / "startup" / (
         "splice_startup.py"
     )
-    assert changes["PYBLISHPLUGINPATH"] == str(blender / "plugins" / "publish")
-    assert changes["SPLICE_LOADER_PATH"] == str(blender / "plugins" / "load")
+    assert (ran / "scripts" / "startup" / "splice_startup.py").read_bytes() == (
+        blender / "scripts" / "startup" / "splice_startup.py"
+    ).read_bytes()
+    assert changes["PYBLISHPLUGINPATH"] == str(ran / "plugins" / "publish")
+    assert changes["SPLICE_LOADER_PATH"] == str(ran / "plugins" / "load")
     assert changes["PATH"].split(os.pathsep)[0] == str(ws / "inputs" / "bin")
     python_path = changes["PYTHONPATH"].split(os.pathsep)
     assert python_path[0].startswith(str(ws / "inputs" / "lib")) and python_path[0].endswith("site-packages")
@@ -365,14 +370,19 @@ linux = "{app}"
     )
     sep = os.pathsep
     maya = prepare(client, OTHER_SHOT, "animation", "mayafake", config_paths=[config]).changes
-    assert maya["PYTHONPATH"].split(sep)[0] == str(HOSTS / "maya" / "startup")
+    # each host's folders are those of splice's runtime for the app (the fake apps' Python)
+    hosts = Path(maya["SPLICE_PYTHONPATH"].split(sep)[-1]) / "splice" / "hosts"
+    assert (hosts / "maya" / "startup" / "userSetup.py").read_bytes() == (
+        HOSTS / "maya" / "startup" / "userSetup.py"
+    ).read_bytes()
+    assert maya["PYTHONPATH"].split(sep)[0] == str(hosts / "maya" / "startup")
     assert maya["SPLICE_HOST"] == "maya"
-    assert maya["PYBLISHPLUGINPATH"] == sep.join(["/studio/pyblish", str(HOSTS / "maya/plugins/publish")])
+    assert maya["PYBLISHPLUGINPATH"] == sep.join(["/studio/pyblish", str(hosts / "maya/plugins/publish")])
     hou = prepare(client, OTHER_SHOT, "fx", "houfake", config_paths=[config]).changes
-    assert hou["HOUDINI_PATH"] == sep.join([str(HOSTS / "houdini" / "startup"), "/studio/houdini", "&"])
+    assert hou["HOUDINI_PATH"] == sep.join([str(hosts / "houdini" / "startup"), "/studio/houdini", "&"])
     nuke = prepare(client, OTHER_SHOT, "comp", "nukefake", config_paths=[config]).changes
-    assert nuke["NUKE_PATH"] == sep.join([str(HOSTS / "nuke" / "startup"), "/studio/nuke"])
-    assert nuke["SPLICE_LOADER_PATH"] == str(HOSTS / "nuke" / "plugins" / "load")
+    assert nuke["NUKE_PATH"] == sep.join([str(hosts / "nuke" / "startup"), "/studio/nuke"])
+    assert nuke["SPLICE_LOADER_PATH"] == str(hosts / "nuke" / "plugins" / "load")
 
 
 def test_project_overrides_expand_and_merge(studio, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
