@@ -63,6 +63,13 @@ def register(sub: Any, add: Any) -> None:
     )
     p.add_argument("--dry-run", action="store_true", help="resolve and save, start nothing")
     p.add_argument(
+        "--watch",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="wait this long for an app that cannot start, to report it (default: 3; 0: do not wait)",
+    )
+    p.add_argument(
         "--args",
         dest="app_args",
         nargs=argparse.REMAINDER,
@@ -120,8 +127,11 @@ def cmd_env(client: Client, args: argparse.Namespace) -> int:
 
 def cmd_launch(client: Client, args: argparse.Namespace) -> int:
     from .errors import ValidationError
-    from .launcher.launch import load, start
+    from .launcher.launch import EARLY_EXIT_SECONDS, load, start, watch
 
+    seconds = EARLY_EXIT_SECONDS if args.watch is None else args.watch
+    if not 0 <= seconds <= 600:
+        raise ValidationError(f"--watch must be 0 to 600 seconds, not {seconds:g}")
     if args.from_file:
         if args.app or args.context or args.task or args.at or args.app_version:
             raise ValidationError(
@@ -147,6 +157,7 @@ def cmd_launch(client: Client, args: argparse.Namespace) -> int:
             print(f"{launch.app} {launch.version}: {' '.join(launch.argv)}  (not started)")
         return 0
     started = start(launch, args.log_dir)
+    finished = watch(started, seconds) if seconds else None  # an app that cannot start raises
     if args.json:
         _print_json(
             {
@@ -155,10 +166,13 @@ def cmd_launch(client: Client, args: argparse.Namespace) -> int:
                 "app": launch.app,
                 "version": launch.version,
                 "executable": launch.executable,
+                "exit_code": finished,
             }
         )
     else:
         print(f"started {launch.app} {launch.version} (pid {started.pid}): {launch.context} {launch.task}")
+        if finished is not None:
+            print(f"{launch.app} finished (exit status {finished})")
         print(f"log: {started.log}")
     return 0
 

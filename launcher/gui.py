@@ -22,7 +22,7 @@ from .apps import Apps
 from .config import Config, project_config, studio_config
 from .context import resolve_context, tasks_of
 from .discovery import Discovery
-from .launch import Started, prepare, start
+from .launch import Started, prepare, start, watch
 from .workspaces import WorkspaceState, state, workspace_path, workspaces_root
 
 _ROLE = QtCore.Qt.ItemDataRole.UserRole
@@ -279,7 +279,9 @@ class LauncherWindow(QtWidgets.QWidget):
                     config_paths=self.config_paths,
                     discovery=self.discovery,
                 )
-                self._bridge.done.emit(start(launch))
+                started = start(launch)
+                watch(started)  # an app that cannot start is reported here, not lost
+                self._bridge.done.emit(started)
             except SpliceError as exc:
                 self._bridge.failed.emit(str(exc))
             except Exception as exc:  # shown, never lost in a thread

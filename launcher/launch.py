@@ -361,3 +361,37 @@ def start(launch: Launch, logs: Path | str | None = None) -> Started:
         except OSError as exc:
             raise LaunchError(f"cannot start {launch.executable}: {exc.strerror or exc}") from None
     return Started(proc.pid, log, proc, launch)
+
+
+EARLY_EXIT_SECONDS = 3.0
+"""How long :func:`watch` waits for an app that cannot start (no display, a missing
+library, a bad argument: each ends a DCC within its first second or two)."""
+
+
+def watch(started: Started, seconds: float = EARLY_EXIT_SECONDS) -> int | None:
+    """Wait up to ``seconds`` for the app to fail: raise :class:`LaunchError` with the log's
+    last lines when it exits with an error in that time; its exit status when it finished
+    (a batch job), ``None`` while it runs on."""
+    try:
+        code = started.process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        return None
+    if code != 0:
+        raise LaunchError(early_exit(started, code))
+    return code
+
+
+def early_exit(started: Started, code: int) -> str:
+    """What an artist reads when the app died at start: how, and the end of its log."""
+    launch = started.launch
+    how = f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
+    try:
+        lines = started.log.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        lines = []
+    tail = [line for line in lines if not line.startswith("# ")][-15:]
+    shown = "\n".join(f"  | {line}" for line in tail) or "  (it wrote nothing)"
+    return (
+        f"{launch.app} {launch.version} {how} right after it started ({' '.join(launch.argv)}).\n"
+        f"The end of its log ({started.log}):\n{shown}"
+    )

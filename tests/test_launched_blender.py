@@ -196,3 +196,68 @@ def test_launched_blender_publishes_loads_and_updates_with_its_own_python(
     assert updated["before"] == [["outdated", 1, 2]]
     assert updated["update"] == ["FINISHED"], updated["log"]
     assert updated["containers"] == [[f"{CRATE}?r=2", "blend"]]
+
+
+def test_splice_launch_reports_a_blender_that_cannot_open_a_display(
+    studio: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    from splice.cli import main
+
+    _client, _config = studio
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    code = main(
+        ["--db", str(tmp_path / "store.db"), "launch", "blender", "--context", SHOT, "--task", "layout"]
+    )
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "right after it started" in err and "unable to initialize" in err  # Blender's own words
+
+
+ARTIST_STARTUP = """
+import os
+def register():
+    with open(os.environ["ARTIST_MARK"], "w") as f:
+        f.write("artist start-up ran")
+def unregister():
+    pass
+"""
+
+ARTIST_ADDON = """
+bl_info = {"name": "Artist tool", "blender": (2, 80, 0), "category": "Object"}
+def register():
+    pass
+def unregister():
+    pass
+"""
+
+PROBE_ARTIST = (
+    PRELUDE
+    + """
+import addon_utils
+OUT["addon_paths"] = addon_utils.paths()
+OUT["enable"] = addon_utils.enable("artist_tool", default_set=True) is not None
+OUT["splice_menu"] = hasattr(bpy.types, "SPLICE_MT_main")
+emit()
+"""
+)
+
+
+def test_the_artists_own_startup_scripts_and_addons_still_load(
+    studio: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, config = studio
+    artist = tmp_path / "home" / ".config" / "blender" / "3.4" / "scripts"  # Blender's own default
+    (artist / "startup").mkdir(parents=True)
+    (artist / "startup" / "artist_startup.py").write_text(ARTIST_STARTUP)
+    (artist / "addons").mkdir()
+    (artist / "addons" / "artist_tool.py").write_text(ARTIST_ADDON)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
+    monkeypatch.setenv("ARTIST_MARK", str(tmp_path / "artist-mark.txt"))
+    monkeypatch.setenv("PROBE_OUT", "")
+    monkeypatch.setenv("SCENE", "")
+    seen = _run(client, config, tmp_path, SHOT, "layout", PROBE_ARTIST, tmp_path / "none.blend")
+    assert (tmp_path / "artist-mark.txt").read_text() == "artist start-up ran"
+    assert seen["splice_menu"] is True and seen["context"]["space"] == SHOT  # and splice's too
+    assert seen["enable"] is True  # the artist's add-on is found where Blender looks
+    assert any(Path(p).resolve() == (artist / "addons").resolve() for p in seen["addon_paths"])

@@ -500,7 +500,8 @@ def test_cli_env_and_launch_save_and_repeat(studio, tmp_path: Path, capsys) -> N
         "--x=1",
     )
     assert code == 0, err
-    pid_line, log_line = out.splitlines()
+    lines = out.splitlines()
+    pid_line, log_line = lines[0], lines[-1]  # between them: "fake finished" when it was that quick
     assert "making the workspace" not in err  # made by the env command above
     assert pid_line.startswith("started fake 1.0 (pid ") and log_line.startswith(f"log: {tmp_path}/logs/")
     first = wait_for_json(Path(str(app) + ".json"))
@@ -519,6 +520,32 @@ def test_cli_env_and_launch_save_and_repeat(studio, tmp_path: Path, capsys) -> N
     assert second["argv"] == first["argv"]
     for key, value in record["changes"].items():
         assert second["env"][key] == first["env"][key] == value
+
+
+def test_launch_reports_an_app_that_cannot_start_with_the_end_of_its_log(
+    studio, tmp_path: Path, capsys
+) -> None:
+    _client, app, _config = studio
+    broken = tmp_path / "bin" / "broken"
+    broken.write_text("#!/bin/sh\necho 'loading plug-ins'\necho 'cannot open display :0' >&2\nexit 3\n")
+    broken.chmod(0o755)
+    config = write_config(
+        tmp_path,
+        app,
+        extra=f'[apps.broken]\npython = "3.11"\n[apps.broken.versions."1"]\nlinux = "{broken}"\n',
+    )
+    where = ["--context", SHOT, "--task", "fx", "--config", config]
+    code, out, err = cli(capsys, "--db", tmp_path / "store.db", "launch", "broken", *where)
+    assert code == 1 and out == ""
+    assert "broken 1 exited with status 3 right after it started" in err
+    assert "  | loading plug-ins\n  | cannot open display :0" in err and "The end of its log" in err
+    # a quick batch job that succeeds is not an error; --watch 0 does not wait at all
+    code, out, err = cli(capsys, "--db", tmp_path / "store.db", "launch", "fake", *where, "--json")
+    assert code == 0 and json.loads(out)["exit_code"] == 0, err
+    code, out, err = cli(capsys, "--db", tmp_path / "store.db", "launch", "broken", *where, "--watch", "0")
+    assert code == 0 and "started broken 1" in out
+    code, out, err = cli(capsys, "--db", tmp_path / "store.db", "launch", "broken", *where, "--watch", "-1")
+    assert code == 1 and "--watch must be 0 to 600 seconds, not -1" in err
 
 
 def test_cli_launch_at_time_locks_the_workspace(studio, tmp_path: Path, capsys) -> None:
