@@ -20,8 +20,11 @@ files = pytest.importorskip("splice.files")
 
 pytestmark = pytest.mark.slow
 BUCKET = "studio-files"
-CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-               "AWS_DEFAULT_REGION": "us-east-1"}
+CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
 
 
 @pytest.fixture(scope="module")
@@ -42,10 +45,18 @@ def s3(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> object:
     for key, value in CREDENTIALS.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-    client = boto3.client("s3", endpoint_url=s3_endpoint, **{
-        "aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": "us-east-1"})
-    bucket = boto3.resource("s3", endpoint_url=s3_endpoint, aws_access_key_id="testing",
-                            aws_secret_access_key="testing", region_name="us-east-1").Bucket(BUCKET)
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        **{"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": "us-east-1"},
+    )
+    bucket = boto3.resource(
+        "s3",
+        endpoint_url=s3_endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        region_name="us-east-1",
+    ).Bucket(BUCKET)
     if bucket.creation_date is None:
         client.create_bucket(Bucket=BUCKET)
     bucket.objects.all().delete()
@@ -103,8 +114,11 @@ def test_a_corrupt_object_is_not_placed(env: Env, s3: object, monkeypatch: pytes
     assert placed == ["plate.0001.exr", "plate.0002.exr"]
     cached = env.root / "fresh-cache" / "files" / "md5" / bad[:2] / bad[2:]
     assert not cached.exists()  # the bad copy left the cache: a pull after the repair gets the good one
-    s3.put_object(Bucket=BUCKET, Key=f"store/files/md5/{bad[:2]}/{bad[2:]}",  # type: ignore[attr-defined]
-                  Body=(folder / "plate.0003.exr").read_bytes())
+    s3.put_object(
+        Bucket=BUCKET,
+        Key=f"store/files/md5/{bad[:2]}/{bad[2:]}",  # type: ignore[attr-defined]
+        Body=(folder / "plate.0003.exr").read_bytes(),
+    )
     files.pull(r.kref, to=env.root / "out")
     assert tree_md5(env.root / "out" / "seq") == tree_md5(folder)
 
@@ -206,3 +220,69 @@ def test_an_interrupted_download_leaves_no_partial_object_and_resumes(
     monkeypatch.setattr(S3FileSystem, "_get_file", real)
     files.pull(r.kref, to=env.root / "out")
     assert tree_md5(env.root / "out" / "seq") == tree_md5(folder)
+
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+NO_DVC_SCRIPT = """
+import importlib.util, json, sys
+import splice, splice.files
+from splice.errors import SpliceError
+assert importlib.util.find_spec("dvc") is None, "this Python must not have dvc"
+client = splice.connect(sys.argv[1], user="artist")
+out = {}
+try:
+    if sys.argv[2] == "store":
+        rev = client.get_item("kref://show/shots/sh010.plate").create_revision()
+        out["oid"] = splice.files.store(rev, "frames", sys.argv[3]).metadata["content_hash"]
+        out["kref"] = str(rev.kref)
+    else:
+        out["placed"] = [str(p) for p in splice.files.pull(sys.argv[3], to=sys.argv[4])]
+except SpliceError as exc:
+    out["error"] = str(exc)
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.skipif(not os.path.exists(SYSTEM_PYTHON), reason="needs a second Python (the system's)")
+def test_a_python_without_dvc_stores_and_pulls_through_the_tools_python_beside_it(
+    env: Env, s3: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As in a DCC: splice's runtime made for another Python (no dvc in it); S3 transfers
+    run in the launcher's Python ($SPLICE_TOOLS_PYTHON), hashing and placing in the DCC's."""
+    from splice.launcher.dccpython import dcc_python
+    from splice.launcher.runtime import runtime_for
+
+    python = dcc_python("system", None, SYSTEM_PYTHON, configured=SYSTEM_PYTHON)
+    runtime = runtime_for(python, {"root": str(tmp_path / "runtimes")}, "the system's Python").path
+    script = tmp_path / "no_dvc.py"
+    script.write_text(NO_DVC_SCRIPT)
+    db = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    dcc_env = {**base, "PYTHONPATH": str(runtime), "SPLICE_TOOLS_PYTHON": sys.executable}
+
+    def run(*args: str, **extra: str) -> dict:
+        proc = subprocess.run(
+            [SYSTEM_PYTHON, str(script), db, *args],
+            capture_output=True,
+            text=True,
+            env={**dcc_env, **extra},
+            timeout=300,
+        )
+        assert proc.returncode == 0, proc.stderr
+        return __import__("json").loads(proc.stdout.strip().splitlines()[-1])
+
+    folder = frames(env.root / "seq", 12)
+    stored = run("store", str(folder))
+    assert "error" not in stored, stored
+    in_s3 = s3_objects(s3)
+    assert stored["oid"] in in_s3 and len(in_s3) == 13  # 12 frames and the folder's listing
+    fresh = str(tmp_path / "fresh-cache")  # another machine: nothing cached yet
+    pulled = run("pull", stored["kref"], str(tmp_path / "out"), SPLICE_FILE_CACHE=fresh)
+    assert "error" not in pulled, pulled
+    assert tree_md5(tmp_path / "out" / "seq") == tree_md5(folder)
+    # without the tools Python the DCC's Python says what is missing, and records nothing
+    refused = run("store", str(folder), SPLICE_TOOLS_PYTHON="")
+    assert "has no dvc to reach a remote file store" in refused["error"]
+    assert "SPLICE_TOOLS_PYTHON" in refused["error"] and "3.11" in refused["error"]
+    assert len(env.item.get_revisions()) == 2  # the refused store created its revision only
+    assert [r.get_artifacts() for r in env.item.get_revisions()][1] == []
