@@ -115,6 +115,8 @@ def run(packages: int, rounds: int) -> dict[str, Any]:
             "--config",
             str(config),
             "--json",
+            "--watch",  # the timing ends when splice launch returns, not when the app quits
+            "0",
             "--args",
             *args,
         ]

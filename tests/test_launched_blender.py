@@ -261,3 +261,21 @@ def test_the_artists_own_startup_scripts_and_addons_still_load(
     assert seen["splice_menu"] is True and seen["context"]["space"] == SHOT  # and splice's too
     assert seen["enable"] is True  # the artist's add-on is found where Blender looks
     assert any(Path(p).resolve() == (artist / "addons").resolve() for p in seen["addon_paths"])
+
+
+def test_the_dcc_benchmark_runs(tmp_path: Path) -> None:
+    """The figures are read by people (python -m benchmarks.dcc); here: the command works."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "figures.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.dcc", "--rounds", "2", "--json", str(out)],
+        cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert proc.returncode in (0, 1), proc.stdout + proc.stderr  # 1: the start-up goal missed
+    assert proc.stdout.startswith("dcc: blender 3.4"), proc.stdout + proc.stderr
+    figures = json.loads(out.read_text())
+    assert figures["publish"]["revisions"] == 3  # a warm-up and two timed publishes
+    assert figures["startup"]["bare"]["n"] == figures["startup"]["splice"]["n"] == 2
+    assert 0 < figures["publish"]["export"]["p50"] < figures["publish"]["click"]["p50"]
