@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -79,6 +80,21 @@ def register(sub: Any, add: Any) -> None:
     )
 
     p = add(sub, "apps", "cli_launch:cmd_apps", "list the configured apps and their versions found here")
+    p.add_argument("--config", action="append", default=[], metavar="FILE", help=_CONFIG_HELP)
+    p.set_defaults(no_client=True)
+
+    p = add(
+        sub,
+        "runtime",
+        "cli_launch:cmd_runtime",
+        "make splice's runtime for a DCC's Python (what the launcher puts on its sys.path)",
+        epilog="splice runtime blender: the runtime the next launch of Blender uses (made when "
+        "missing). --python 3.11 --out DIR: a studio's prebuilt runtime ([runtime] prebuilt).",
+    )
+    p.add_argument("app", nargs="?", metavar="APP", help="the app whose Python it is for")
+    p.add_argument("--version", dest="app_version", metavar="V", help="the app's version")
+    p.add_argument("--python", metavar="X.Y", help="a Python version instead of an app's (3.10, 3.11…)")
+    p.add_argument("--out", metavar="DIR", help="make it in DIR, a new folder, instead of the cache")
     p.add_argument("--config", action="append", default=[], metavar="FILE", help=_CONFIG_HELP)
     p.set_defaults(no_client=True)
 
@@ -206,6 +222,40 @@ def cmd_apps(args: argparse.Namespace) -> int:
             or "not found"
         )
         print(f"{row['app']}: {found}")
+    return 0
+
+
+def cmd_runtime(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .errors import ValidationError
+    from .launcher.apps import Apps
+    from .launcher.config import studio_config
+    from .launcher.dccpython import DccPython, dcc_python
+    from .launcher.runtime import build, runtime_for
+
+    if bool(args.app) == bool(args.python):
+        raise ValidationError("splice runtime needs an APP or --python X.Y (one of them)")
+    config = studio_config(args.config)
+    if args.app:
+        chosen = Apps(config).resolve(args.app, args.app_version)
+        what = f"{chosen.app} {chosen.version}"
+        python = dcc_python(chosen.app, chosen.host, chosen.executable, chosen.python)
+    else:
+        if not re.fullmatch(r"3\.\d+", args.python):
+            raise ValidationError(f"--python must be a Python version such as 3.11, not {args.python!r}")
+        what, python = "the app", DccPython(args.python, "--python")
+    if args.out:
+        folder, made = build(Path(args.out).absolute(), python, config.runtime, what), True
+    else:
+        runtime = runtime_for(python, config.runtime, what)
+        folder, made = runtime.path, runtime.made
+    if args.json:
+        _print_json(
+            {"path": str(folder), "python": python.version, "python_source": python.source, "made": made}
+        )
+    else:
+        print(f"{folder}  (Python {python.version}, from {python.source}{'; made now' if made else ''})")
     return 0
 
 

@@ -30,6 +30,7 @@ import os
 import re
 import shutil
 import sys
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import metadata
@@ -39,7 +40,7 @@ from typing import Any
 from .dccpython import DccPython
 from .errors import ConfigError, LaunchError
 
-__all__ = ["MANIFEST", "Runtime", "runtime_for"]
+__all__ = ["MANIFEST", "Runtime", "build", "runtime_for"]
 
 MANIFEST = "splice-runtime.json"
 MIN_PYTHON = (3, 10)
@@ -64,17 +65,11 @@ def runtime_for(python: DccPython, settings: Mapping[str, Any], what: str) -> Ru
     """The runtime of splice for ``python`` (made when missing). ``what`` names the app in
     errors ("blender 3.4.1"); a failure names the DCC's Python and what to do."""
     check_settings(settings)
-    if tuple(int(p) for p in python.version.split(".")) < MIN_PYTHON:
-        raise LaunchError(
-            f"{what} embeds Python {python.version} ({python.source}); splice runs on Python "
-            f"{'.'.join(map(str, MIN_PYTHON))} or newer: use a newer version of the app"
-        )
+    _check_python(python, what)
     if settings.get("prebuilt"):
         return _prebuilt(str(settings["prebuilt"]), python, what)
-    sources = _splice_sources()
-    requirements = _requirements()
     version = metadata.version("splice")
-    digest = _digest(sources, requirements, python, settings)
+    digest = _digest(_splice_sources(), _requirements(), python, settings)
     root = _root(settings)
     folder = root / f"splice-{version}-{python.tag}-{digest[:12]}"
     if (folder / MANIFEST).is_file():
@@ -84,24 +79,45 @@ def runtime_for(python: DccPython, settings: Mapping[str, Any], what: str) -> Ru
     with exclusive(root / f".{python.tag}.lock"):
         if (folder / MANIFEST).is_file():  # made meanwhile by another launch
             return Runtime(folder, python.version)
-        build = root / f".{folder.name}.build-{os.getpid()}"
-        shutil.rmtree(build, ignore_errors=True)
-        try:
-            _install(build, requirements, python, settings, what)
-            _copy_splice(build, sources, version)
-            manifest = {
-                "splice": version,
-                "python": python.version,
-                "python_source": python.source,
-                "platform": settings.get("platform") or sys.platform,
-                "requirements": requirements,
-                "packages": _installed(build),
-            }
-            (build / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
-            os.replace(build, folder)
-        finally:
-            shutil.rmtree(build, ignore_errors=True)
+        build(folder, python, settings, what)
     return Runtime(folder, python.version, made=True)
+
+
+def build(folder: Path, python: DccPython, settings: Mapping[str, Any], what: str) -> Path:
+    """Make a runtime in ``folder`` (which must not exist): built beside it, renamed into
+    place complete. ``splice runtime --out`` makes a studio's prebuilt one with it."""
+    if folder.exists():
+        raise LaunchError(f"{folder} exists already: give a new folder for splice's runtime")
+    check_settings(settings)
+    _check_python(python, what)
+    sources, requirements, version = _splice_sources(), _requirements(), metadata.version("splice")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = folder.with_name(f".{folder.name}.build-{os.getpid()}-{threading.get_ident()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        _install(tmp, requirements, python, settings, what)
+        _copy_splice(tmp, sources, version)
+        manifest = {
+            "splice": version,
+            "python": python.version,
+            "python_source": python.source,
+            "platform": settings.get("platform") or sys.platform,
+            "requirements": requirements,
+            "packages": _installed(tmp),
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+        os.replace(tmp, folder)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return folder
+
+
+def _check_python(python: DccPython, what: str) -> None:
+    if tuple(int(p) for p in python.version.split(".")) < MIN_PYTHON:
+        raise LaunchError(
+            f"{what} embeds Python {python.version} ({python.source}); splice runs on Python "
+            f"{'.'.join(map(str, MIN_PYTHON))} or newer: use a newer version of the app"
+        )
 
 
 def check_settings(settings: Mapping[str, Any]) -> None:
@@ -134,7 +150,8 @@ def _prebuilt(template: str, python: DccPython, what: str) -> Runtime:
     if not (folder / "splice" / "__init__.py").is_file():
         raise LaunchError(
             f"the prebuilt splice runtime {folder} (runtime.prebuilt) has no splice package "
-            f"for {what}'s Python {python.version}: build it with `splice runtime build` or fix the path"
+            f"for {what}'s Python {python.version}: make it with "
+            f"`splice runtime --python {python.version} --out DIR`"
         )
     return Runtime(folder, python.version)
 

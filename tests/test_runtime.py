@@ -165,3 +165,27 @@ def test_which_python_a_dcc_embeds(tmp_path: Path) -> None:
 def test_blenders_python_is_asked_of_blender_itself(tmp_path: Path) -> None:
     found = dcc_python("blender", "blender", "/usr/bin/blender", cache=tmp_path)
     assert found.version == "3.11" and "--python-expr" in found.source  # Debian's Blender 3.4
+
+
+def test_splice_runtime_makes_a_studios_prebuilt_runtime(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    from splice.cli import main
+
+    out = tmp_path / "studio" / "runtime-3.10"
+    assert main(["runtime", "--python", "3.10", "--out", str(out), "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown == {"path": str(out), "python": "3.10", "python_source": "--python", "made": True}
+    assert json.loads((out / MANIFEST).read_text())["python"] == "3.10"
+    config = tmp_path / "studio.toml"
+    config.write_text(f'[runtime]\nprebuilt = "{tmp_path / "studio" / "runtime-{python}"}"\n')
+    assert main(["runtime", "--python", "3.10", "--config", str(config)]) == 0
+    assert capsys.readouterr().out.startswith(f"{out}  (Python 3.10")
+    for bad, message in (
+        (["runtime"], "needs an APP or --python X.Y"),
+        (["runtime", "--python", "2.7"], "--python must be a Python version such as 3.11, not '2.7'"),
+        (["runtime", "--python", "3.10", "--out", str(out)], "exists already"),
+        (["runtime", "nosuchapp"], "unknown app 'nosuchapp'"),
+    ):
+        assert main(bad) == 1
+        assert message in capsys.readouterr().err
