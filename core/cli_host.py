@@ -3,11 +3,16 @@
 Each command opens the scene with the named host adapter (:mod:`splice.host.adapters`),
 works through :mod:`splice.host`, and saves the scene when it changed it.
 :func:`register` imports nothing heavy; pyblish loads only when ``publish`` runs.
+With ``--json`` the work runs inside :func:`stdout_to_stderr`, so stdout carries only the JSON.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -55,6 +60,34 @@ def _open(args: argparse.Namespace) -> tuple[Adapter, Host]:
     return found, found.open_scene(args.scene)
 
 
+@contextlib.contextmanager
+def stdout_to_stderr(enabled: bool = True) -> Iterator[None]:
+    """Send everything written to stdout inside the block to stderr: Python's prints and, by
+    moving file descriptor 1, what an exporter or the application writes from C (Blender's
+    Alembic export does). Stdout is put back at the end, for the JSON alone."""
+    if not enabled:
+        yield
+        return
+    sys.stdout.flush()
+    real_stdout = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    finally:
+        sys.stdout.flush()
+        _flush_c_stdio()  # C's buffered output belongs to the block: flush it while fd 1 is stderr
+        os.dup2(real_stdout, 1)
+        os.close(real_stdout)
+
+
+def _flush_c_stdio() -> None:
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError, TypeError):  # no C library to ask (Windows)
+        ctypes.CDLL(None).fflush(None)
+
+
 def _print_json(value: Any) -> None:
     import json
 
@@ -64,11 +97,12 @@ def _print_json(value: Any) -> None:
 def cmd_publish(client: Client, args: argparse.Namespace) -> int:
     from .host import publish
 
-    found, host = _open(args)
-    paths = [p for p in (found.plugins_dir, *args.plugins) if p]
-    report = publish.publish(host, client, paths=paths, targets=args.target, repair=args.repair)
-    if args.repair and report.repaired and not args.no_save:
-        host.save_file()
+    with stdout_to_stderr(args.json):
+        found, host = _open(args)
+        paths = [p for p in (found.plugins_dir, *args.plugins) if p]
+        report = publish.publish(host, client, paths=paths, targets=args.target, repair=args.repair)
+        if args.repair and report.repaired and not args.no_save:
+            host.save_file()
     if args.json:
         _print_json(report.to_dict())
     else:
@@ -85,17 +119,18 @@ def _loaders(found: Adapter) -> dict:
 def cmd_load(client: Client, args: argparse.Namespace) -> int:
     import splice.host
 
-    found, host = _open(args)
-    container = splice.host.load(
-        host,
-        args.kref,
-        args.representation,
-        loaders=_loaders(found),
-        loader=args.loader,
-        namespace=args.namespace,
-        client=client,
-    )
-    host.save_file()
+    with stdout_to_stderr(args.json):
+        found, host = _open(args)
+        container = splice.host.load(
+            host,
+            args.kref,
+            args.representation,
+            loaders=_loaders(found),
+            loader=args.loader,
+            namespace=args.namespace,
+            client=client,
+        )
+        host.save_file()
     if args.json:
         _print_json(container.to_dict())
     else:
@@ -110,14 +145,15 @@ def _want(raw: str) -> str | int:
 def cmd_inventory(client: Client, args: argparse.Namespace) -> int:
     from .host import inventory
 
-    found, host = _open(args)
-    want = _want(args.want)
-    entries = inventory.check(host, client, want)
-    updated = []
-    if args.update:
-        updated = [c.key for c in inventory.update_all(host, client, want, _loaders(found))]
-        if updated:
-            host.save_file()
+    with stdout_to_stderr(args.json):
+        found, host = _open(args)
+        want = _want(args.want)
+        entries = inventory.check(host, client, want)
+        updated = []
+        if args.update:
+            updated = [c.key for c in inventory.update_all(host, client, want, _loaders(found))]
+            if updated:
+                host.save_file()
     if args.json:
         _print_json({"entries": [e.to_dict() for e in entries], "updated": updated})
         return 0

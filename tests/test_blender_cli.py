@@ -65,3 +65,29 @@ emit([c.kref for c in host.ls_containers()])
         tmp_path,
     )
     assert out == [f"{HERO}?r=2"]
+
+
+def test_json_is_all_stdout_holds_when_the_alembic_exporter_writes_to_it(tmp_path: Path) -> None:
+    """Blender's Alembic export prints its progress to file descriptor 1 from C: with --json,
+    it goes to stderr and stdout parses as the report."""
+    run_blender(
+        PUBLISH_HERO
+        + """
+ensure_assets()
+host = BlenderHost()
+host.set_context(Context(project="show", space="kref://show/assets", task="model"))
+cube("body_GEO")
+create(host, "model", "hero", options={"members": ["body_GEO"], "representations": ["abc"]})
+host.save_file(TMP / "asset.blend")
+emit(True)
+""",
+        tmp_path,
+    )
+    published = run_cli(["publish", str(tmp_path / "asset.blend"), "--host", "blender", "--json"], tmp_path)
+    assert published.returncode == 0, published.stderr[-3000:]
+    report = json.loads(published.stdout)  # nothing but the JSON
+    assert report["success"] and report["revisions"] == [f"{HERO}?r=1"]
+    assert "ExtractAlembic" in {c["plugin"] for c in report["checks"]}
+    assert "Alembic export of" in published.stderr  # the exporter's own line, moved
+    plain = run_cli(["publish", str(tmp_path / "asset.blend"), "--host", "blender"], tmp_path)
+    assert plain.returncode == 0 and "Alembic export of" in plain.stdout  # where it goes otherwise

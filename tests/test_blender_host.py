@@ -363,8 +363,11 @@ def test_menu_panel_and_popup_draw(tmp_path: Path) -> None:
         for name, draw in (("menu", ui.SPLICE_MT_main.draw), ("panel", ui.SPLICE_PT_main.draw),
                            ("topbar", ui._topbar)):
             calls = []
-            draw(SimpleNamespace(layout=Layout(calls)), bpy.context)
+            layout = Layout(calls)
+            draw(SimpleNamespace(layout=layout), bpy.context)
             drawn[name] = calls
+            if name == "menu":
+                repair_sets = {{k: v for k, v in vars(layout).items() if k != "calls"}}
         ui._last_check[:] = [SimpleNamespace(container=host.read_container("hero_01:hero"), status="outdated",
                                              current=1, wanted=2)]
         calls = []
@@ -372,17 +375,120 @@ def test_menu_panel_and_popup_draw(tmp_path: Path) -> None:
         drawn["inventory"] = calls
         used = sorted({{a.split("=", 1)[1] for c in sum(drawn.values(), []) for a in c[1:]
                        if isinstance(a, str) and a.startswith("icon=")}})
-        emit({{"drawn": drawn, "unknown_icons": [i for i in used if i not in icons], "icons": used}})
+        unknown = [i for i in used if i not in icons]
+        emit({{"drawn": drawn, "repair_sets": repair_sets, "unknown_icons": unknown, "icons": used}})
         ''',
         tmp_path,
     )
     drawn = out["drawn"]
     assert out["unknown_icons"] == [] and "IMPORT" in out["icons"]
-    assert [c[1] for c in drawn["menu"] if c[0] == "operator"] == [
-        "splice.load", "splice.create", "splice.publish", "splice.inventory", "splice.update_all"
-    ]
+    assert [c[1:] for c in drawn["menu"] if c[0] == "operator"] == [
+        ["splice.create", "icon=COLLECTION_NEW"],
+        ["splice.load", "icon=IMPORT"],
+        ["splice.publish", "icon=EXPORT"],
+        ["splice.publish", "icon=TOOL_SETTINGS", "text=Publish (repair first)"],
+        ["splice.inventory", "icon=OUTLINER"],
+        ["splice.update_all", "icon=FILE_REFRESH", "text=Update all"],
+    ]  # splice.host.actions.MENU's entries, as in every DCC
+    assert out["repair_sets"] == {"repair": True}  # the second Publish entry sets its repair property
     assert ["label", "text=Project: show"] in drawn["panel"]
     assert ["label", "text=1 loaded, 0 to publish"] in drawn["panel"]
     assert drawn["topbar"] == [["menu", "SPLICE_MT_main"]]
     assert any(c[0] == "label" and "text=hero_01:hero" in c and "icon=ERROR" in c for c in drawn["inventory"])
     assert any(c[0] == "label" and "text=r1 → r2" in c for c in drawn["inventory"])
+
+
+def test_every_operator_of_the_menu_runs_and_none_raises(tmp_path: Path) -> None:
+    """Each entry of the splice menu, run as bpy.ops runs it, on a loaded scene: the artist's
+    path from the menu alone (create, publish, load, publish with repair, inventory, update
+    all), then the failures (nothing selected, a bad name or representation, no instances, a
+    bad kref, the store unreachable, a bug). A failure is the operator's ERROR report (which
+    bpy.ops raises as RuntimeError in background mode) and the message shown, never a traceback."""
+    out = run_blender(
+        '''
+        import splice.client
+        from splice.host import actions
+        from splice.hosts.blender import install, ui
+
+        def click(operator, *args, **props):
+            """(result, None) or (None, the report bpy.ops raised); the last message shown."""
+            ui._last_message.clear()
+            try:
+                result, error = sorted(operator(*args, **props)), None
+            except RuntimeError as exc:
+                result, error = None, str(exc)
+            return {"result": result, "error": error, "shown": list(ui._last_message[-1:])}
+
+        splice.connect().create_project("show").create_space("assets")
+        host = install()
+        host.set_context(Context(project="show", space="kref://show/assets", task="model"))
+        body = cube("body_GEO")
+        host.save_file(TMP / "hero.blend")
+        r = {}
+        host.set_selection([])
+        r["create_nothing_selected"] = click(bpy.ops.splice.create, kind="model", name="hero")
+        host.set_selection(["body_GEO"])
+        r["create_bad_name"] = click(bpy.ops.splice.create, kind="model", name="Hero Model!")
+        r["create_bad_rep"] = click(bpy.ops.splice.create, kind="rig", name="rig", representations={"abc"})
+        r["publish_no_instances"] = click(bpy.ops.splice.publish)
+        r["instances_after_refusals"] = len(host.list_instances())
+        r["create"] = click(bpy.ops.splice.create, kind="model", name="hero", representations={"blend"})
+        r["options"] = host.list_instances()[0].options
+        r["publish"] = click(bpy.ops.splice.publish)
+        body.location.z = 1.0  # an unapplied transform: the check fails, the report says what to click
+        r["publish_failing"] = click(bpy.ops.splice.publish)
+        r["publish_repair"] = click(bpy.ops.splice.publish, repair=True)
+        r["load_bad_kref"] = click(bpy.ops.splice.load, kref="kref://show/assets/nothing.model")
+        r["load"] = click(bpy.ops.splice.load, kref="kref://show/assets/hero.model?r=1")
+        r["inventory"] = click(bpy.ops.splice.inventory)
+        r["update_all"] = click(bpy.ops.splice.update_all)
+        r["after_update"] = [c.kref for c in host.ls_containers()]
+        r["create_empty"] = click(bpy.ops.splice.create, kind="layout", name="set", use_selection=False)
+        real_inventory = actions.inventory
+        actions.inventory = lambda *args, **kwargs: 1 / 0  # a bug
+        r["bug"] = click(bpy.ops.splice.inventory)
+        actions.inventory = real_inventory
+        splice.client._default = None  # the next default_client() connects to a server that is not there
+        os.environ.update(SPLICE_URL="http://127.0.0.1:9", SPLICE_TOKEN="spl_test")
+        r["offline_publish"] = click(bpy.ops.splice.publish)
+        r["offline_inventory"] = click(bpy.ops.splice.inventory)
+        r["offline_inventory_invoked"] = click(bpy.ops.splice.inventory, "INVOKE_DEFAULT")
+        r["offline_update_all"] = click(bpy.ops.splice.update_all)
+        emit(r)
+        ''',
+        tmp_path,
+    )
+
+    def refused(case: str, says: str) -> None:
+        run = out[case]
+        assert run["result"] is None and run["error"].startswith("Error: splice "), (case, run)
+        assert "Traceback" not in run["error"], (case, run)  # the report, not an exception
+        [(_, text, severity)] = run["shown"]
+        assert severity == "error" and says in text and "Traceback" not in text, (case, run)
+
+    hero = "kref://show/assets/hero.model"
+    refused("create_nothing_selected", "nothing is selected")
+    refused("create_bad_name", "Hero Model!")
+    refused("create_bad_rep", "a rig in blender can be published as blend, not abc")
+    refused("publish_no_instances", "nothing to publish")
+    assert out["instances_after_refusals"] == 0
+    assert out["create"]["result"] == ["FINISHED"] and out["options"] == {
+        "members": ["body_GEO"], "representations": ["blend"]
+    }
+    assert out["publish"]["result"] == ["FINISHED"] and f"{hero}?r=1" in out["publish"]["shown"][0][1]
+    refused("publish_failing", "Transforms")
+    hint = "Repairable: choose splice › Publish (repair first) in the menu."
+    assert hint in out["publish_failing"]["shown"][0][1]  # what to click, not the command line's --repair
+    assert out["publish_repair"]["result"] == ["FINISHED"], out["publish_repair"]
+    assert "Repaired first: Transforms applied on hero" in out["publish_repair"]["shown"][0][1]
+    refused("load_bad_kref", "nothing.model")
+    assert out["load"]["result"] == ["FINISHED"]
+    assert out["inventory"]["shown"][0][1:] == ["hero_01:hero: outdated (r1 → 2)", "warning"]
+    assert out["update_all"]["shown"][0][1] == "updated 1: hero_01:hero"
+    assert out["after_update"] == [f"{hero}?r=2"]
+    assert out["create_empty"]["result"] == ["FINISHED"]
+    refused("bug", "splice inventory failed: ZeroDivisionError: division by zero")
+    assert "Blender's system console" in out["bug"]["shown"][0][1]
+    refused("offline_publish", "did not answer")
+    for case in ("offline_inventory", "offline_inventory_invoked", "offline_update_all"):
+        refused(case, "did not answer")

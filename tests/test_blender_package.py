@@ -21,15 +21,16 @@ def test_import_does_not_import_bpy() -> None:
     out = json.loads(proc.stdout)
     assert out["bpy"] is False
     assert out["all"] == sorted(
-        ["LOADERS_DIR", "PLUGINS_DIR", "ROOT", "SCRIPTS_DIR", "BlenderHost", "install", "loaders",
-         "open_scene"]
+        ["DEFAULT_REPRESENTATIONS", "KIND_REPRESENTATIONS", "LOADERS_DIR", "PLUGINS_DIR", "REPRESENTATIONS",
+         "ROOT", "SCRIPTS_DIR", "BlenderHost", "install", "loaders", "open_scene"]
     )
 
 
 def test_folders_hold_the_plugins_loaders_and_startup() -> None:
     assert sorted(p.name for p in adapter.PLUGINS_DIR.glob("*.py")) == [
-        "collect_members.py", "extract_blend.py", "extract_exports.py", "validate_files.py",
-        "validate_members.py", "validate_naming.py", "validate_transforms.py", "validate_units.py",
+        "collect_members.py", "extract_blend.py", "extract_exports.py", "validate_exporters.py",
+        "validate_files.py", "validate_members.py", "validate_naming.py", "validate_transforms.py",
+        "validate_units.py",
     ]
     assert sorted(p.name for p in adapter.LOADERS_DIR.glob("*.py")) == [
         "load_blend.py", "load_image.py", "load_imports.py",

@@ -108,3 +108,42 @@ def test_publish_as_a_farm_process(show: Show) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["revisions"] == [f"{HERO}?r=1"]
+
+
+def test_stdout_to_stderr_moves_c_level_writes_too(capfd: pytest.CaptureFixture[str]) -> None:
+    """What an exporter writes to file descriptor 1 from C must not reach stdout under --json."""
+    from splice.cli_host import stdout_to_stderr
+
+    print("before", flush=True)
+    with stdout_to_stderr():
+        os.write(1, b"AbcExport: written by C\n")
+        print("a Python print")
+    print('{"json": true}')
+    out, err = capfd.readouterr()
+    assert out == 'before\n{"json": true}\n'
+    assert "AbcExport: written by C" in err and "a Python print" in err
+    with stdout_to_stderr(enabled=False):  # without --json, stdout stays stdout
+        os.write(1, b"plain\n")
+    assert capfd.readouterr().out == "plain\n"
+
+
+def test_json_commands_print_only_json_when_a_plugin_writes_to_fd_1(
+    show: Show, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = show.root / "noisy_plugins"
+    folder.mkdir()
+    (folder / "extract_noisy.py").write_text(
+        "import os\nimport pyblish.api\n\n"
+        "class ExtractNoisy(pyblish.api.InstancePlugin):\n"
+        "    order = pyblish.api.ExtractorOrder\n"
+        "    def process(self, instance):\n"
+        "        os.write(1, b'exporter chatter on fd 1\\n')\n"
+        "        print('exporter chatter from Python')\n"
+    )
+    monkeypatch.setenv("PYBLISHPLUGINPATH", str(folder))
+    scene = _scene(show)
+    db = f"sqlite:///{show.root / 'store.db'}"
+    code = main(["--db", db, "--user", "tester", "--json", "publish", str(scene)])
+    out, err = capfd.readouterr()
+    assert code == 0 and json.loads(out)["revisions"] == [f"{HERO}?r=1"]
+    assert "exporter chatter on fd 1" in err and "exporter chatter from Python" in err

@@ -174,7 +174,7 @@ def test_menu_actions_load_check_and_publish_on_the_installed_host(
     (loaders / "models.py").write_text(textwrap.dedent(LOADER))
     told: list[tuple[str, str]] = []
 
-    def tell(title: str, text: str) -> None:
+    def tell(title: str, text: str, severity: str = "info") -> None:
         told.append((title, text))
 
     assert actions.load("  ", loaders, tell, store) is None and told == []
@@ -188,4 +188,4 @@ def test_menu_actions_load_check_and_publish_on_the_installed_host(
     actions.inventory(tell, "script", store)
     assert told[-1] == ("inventory", "no containers in the script")
     report = actions.publish(PLUGINS_DIR, tell, store)
-    assert told[-1] == ("publish", report.to_text())
+    assert told[-1] == ("publish", report.to_text(actions.REPAIR_HINT))

@@ -248,3 +248,112 @@ def test_the_scene_s_loaded_files_come_back_with_what_was_published(show: Show) 
     assert splice.host.loading.fetch_dependencies(
         show.client.get_revision(f"{HERO}?r=1"), client=show.client
     ) == [image]
+
+
+# -- nothing raises out of publish(): every failure is in the report, nothing is written ---------
+
+
+def _assert_nothing_written(show: Show, before: object, objects: set[str]) -> None:
+    assert dump(show.client) == before and show.objects() == objects
+
+
+def test_a_plugin_file_that_cannot_be_imported_is_named_and_nothing_runs(
+    show: Show, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyblish's discovery logs and skips a file that raises on import: without the report
+    saying so, a missing validator would let a bad publish through (a missing integrator:
+    "success", nothing written)."""
+    folder = tmp_path / "studio_plugins"
+    folder.mkdir()
+    (folder / "integrate_farm.py").write_text("import dvc_data_not_installed\n")
+    (folder / "validate_typo.py").write_text("import pyblish.api\nclass Broken(pyblish.api.InstancePlugin:\n")
+    monkeypatch.setenv("PYBLISHPLUGINPATH", str(folder))
+    host = scene_with_hero(show)
+    before, objects = dump(show.client), show.objects()
+    report = _publish(show, host)
+    assert not report.success and report.stopped_at == "discover" and report.revisions == []
+    by_file = {f.label: f for f in report.failures}
+    assert set(by_file) == {"plug-in file integrate_farm.py", "plug-in file validate_typo.py"}
+    missing = by_file["plug-in file integrate_farm.py"]
+    assert str(folder / "integrate_farm.py") in missing.message
+    assert "ModuleNotFoundError: No module named 'dvc_data_not_installed'" in missing.message
+    assert "install it" in (missing.fix or "") and missing.traceback
+    assert "SyntaxError" in by_file["plug-in file validate_typo.py"].message
+    assert "Traceback" not in report.to_text() and "full traceback is in the log" in report.to_text()
+    _assert_nothing_written(show, before, objects)
+    # the same folder without the broken files publishes: discovery went on past them
+    (folder / "integrate_farm.py").unlink()
+    (folder / "validate_typo.py").unlink()
+    assert _publish(show, host).success
+
+
+def test_an_integrator_whose_file_store_raises_is_a_failure_with_nothing_written(
+    show: Show, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file store missing a module (dvc_data in a DCC's Python) surfaces in the integrator."""
+
+    def no_module(*args: object, **kwargs: object) -> None:
+        raise ModuleNotFoundError("No module named 'dvc_data'")
+
+    monkeypatch.setattr(splice.files, "upload", no_module)  # the integrator imports it when discovered
+    host = scene_with_hero(show)
+    before, objects = dump(show.client), show.objects()
+    report = _publish(show, host)
+    assert report.stopped_at == "integrate" and report.revisions == []
+    [failure] = report.failures
+    assert failure.label == "Integrate into splice"
+    assert failure.message == "ModuleNotFoundError: No module named 'dvc_data'"
+    assert "no_module" in (failure.traceback or "") and "Traceback" not in report.to_text()
+    assert json.loads(json.dumps(report.to_dict()))["failures"][0]["traceback"] == failure.traceback
+    _assert_nothing_written(show, before, objects)
+
+
+def test_a_repair_that_raises_is_a_failure_and_nothing_is_published(show: Show, monkeypatch) -> None:
+    host = scene_with_hero(show, members=[])
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("the selection is gone")
+
+    monkeypatch.setattr(host, "get_selection", broken)  # the repair takes the selection
+    before, objects = dump(show.client), show.objects()
+    report = _publish(show, host, repair=True)
+    assert report.stopped_at == "repair" and report.revisions == [] and report.repaired == []
+    [failure] = report.failures
+    assert (failure.label, failure.instance) == ("Instance has members", "hero")
+    assert "RuntimeError: the selection is gone" in failure.message and "by hand" in (failure.fix or "")
+    _assert_nothing_written(show, before, objects)
+    with pytest.raises(publish.PublishValidationError, match="the selection is gone"):
+        publish.repair(host, show.client, paths=[PLUGINS_DIR])
+
+
+def test_a_host_that_cannot_name_its_scene_file_fails_the_collection(show: Show, monkeypatch) -> None:
+    host = scene_with_hero(show)
+
+    def broken() -> None:
+        raise OSError("the scene's drive is gone")
+
+    monkeypatch.setattr(host, "current_file", broken)
+    report = _publish(show, host)
+    assert report.stopped_at == "collect" and report.scene is None and report.revisions == []
+    assert "OSError: the scene's drive is gone" in report.failures[0].message
+
+
+def test_an_unreachable_store_is_a_failure_not_an_exception(
+    show: Show, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from splice.errors import EngineError
+
+    def unreachable() -> None:
+        raise EngineError("splice server http://studio:8400 did not answer")
+
+    monkeypatch.setattr(splice, "default_client", unreachable)
+    report = publish.publish(scene_with_hero(show), paths=[PLUGINS_DIR])
+    assert report.stopped_at == "connect" and not report.success
+    assert "did not answer" in report.failures[0].message
+
+
+def test_the_repair_hint_says_what_to_click_where_the_artist_is(show: Show) -> None:
+    report = _publish(show, scene_with_hero(show, members=[]))
+    assert "Repairable: run the publish with repair (splice publish --repair)." in report.to_text()
+    hint = "choose splice › Publish (repair first) in the menu"
+    assert f"Repairable: {hint}." in report.to_text(hint) and "--repair" not in report.to_text(hint)

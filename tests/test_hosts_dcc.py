@@ -317,7 +317,7 @@ def test_loader_loads_updates_and_removes_through_the_inventory(dcc: Dcc, store:
     case = LOADING[dcc.name]
     package = __import__(dcc.package, fromlist=["LOADERS_DIR"])
     loaders = discover_loaders([package.LOADERS_DIR])
-    assert list(loaders) == [case.loader]
+    assert case.loader in loaders
     assert loaders[case.loader].serves(case.kind, case.representation, dcc.name)
     r1, _ = _revisions(store, tmp_path, case.kind, case.representation)
     host, _ = dcc.make()
@@ -550,12 +550,13 @@ def test_houdini_menu_xml_calls_the_menu_actions() -> None:
 
     tree = ET.parse(STARTUP_DIR / "MainMenuCommon.xml")
     items = tree.getroot().findall("./menuBar/subMenu/scriptItem")
-    assert [i.findtext("label") for i in items] == ["Load...", "Publish", "Inventory"]
+    expected = [(label.replace("…", "..."), action.__name__) for label, action in menu.entries()]
+    found = []
     for item in items:
         code = item.findtext("scriptCode") or ""
         compile(code, item.get("id", "?"), "exec")
-        action = code.rsplit("menu.", 1)[1].split("(")[0]
-        assert callable(getattr(menu, action))
+        found.append((item.findtext("label"), code.rsplit("menu.", 1)[1].split("(")[0]))
+    assert found == expected  # the XML lists every entry the other hosts' menus have, in order
 
 
 # -- the small pure helpers of the real-API side and the loaders ----------------------------
@@ -594,7 +595,7 @@ def test_nuke_read_loader_reads_a_sequence_a_movie_or_refuses(tmp_path: Path) ->
     assert sequence(frames) == (str(frames / "sh010_comp.%04d.exr"), 1001, 1010)
     movie = tmp_path / "review.mov"
     movie.write_text("x")
-    assert sequence(movie) == (str(movie), 1, 1)
+    assert sequence(movie) == (movie.as_posix(), None, None)  # its range is Nuke's to read
     (frames / "other.0001.exr").write_text("x")
     with pytest.raises(ValidationError, match="more than one sequence"):
         sequence(frames)

@@ -173,6 +173,7 @@ def test_launched_blender_publishes_loads_and_updates_with_its_own_python(
     assert "runtimes" in first["splice"] and first["dvc_importable"] is False
     assert first["context"] == {"project": "show", "space": ASSETS, "task": "modeling"}
     assert first["publish"][0] == "CANCELLED"  # the Alembic this build cannot write: refused
+    assert "1 check(s) failed at validate: Exporters available on crate." in first["publish"][1]  # status bar
     assert "this Blender (3.4.1) was built without Alembic" in first["log"]  # the report, in the console
     assert first["revisions_after_refusal"] == []  # nothing written
     assert first["publish_repair"] == ["FINISHED"] and first["representations"] == ["blend"], first["log"]

@@ -10,16 +10,22 @@ transaction; see :mod:`splice.host.plugins.publish.integrate`.
 
 Validators fail by raising :class:`PublishValidationError` with a ``fix``; one that can
 repair defines ``repair(cls, instance)`` and lists :class:`RepairAction`.
+
+:func:`publish` never raises for what goes wrong while publishing: an exception in a
+plug-in (pyblish catches those), a plug-in file that cannot be imported, a repair that
+raises, a host or store that fails outside the plug-ins — each becomes a failure in the
+report, with nothing written, and its traceback goes to the log.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import shutil
 import sys
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +47,11 @@ __all__ = [
     "discover_plugins",
     "publish",
     "repair",
+    "wants_representation",
 ]
+
+log = logging.getLogger(__name__)
+CLI_REPAIR_HINT = "run the publish with repair (splice publish --repair)"
 
 CORE_PLUGINS = Path(__file__).parent / "plugins" / "publish"
 STAGES = (
@@ -96,6 +106,7 @@ class CheckResult:
     fix: str | None = None
     repairable: bool = False
     log: tuple[str, ...] = ()
+    traceback: str | None = None  # an unexpected exception's (a bug, a missing module); not for the artist
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -108,6 +119,7 @@ class CheckResult:
             "fix": self.fix,
             "repairable": self.repairable,
             "log": list(self.log),
+            "traceback": self.traceback,
         }
 
 
@@ -142,8 +154,11 @@ class PublishReport:
             "checks": [c.to_dict() for c in self.checks],
         }
 
-    def to_text(self) -> str:
-        """The report as an artist reads it: what failed on what, and how to fix it."""
+    def to_text(self, repair_hint: str = CLI_REPAIR_HINT) -> str:
+        """The report as an artist reads it: what failed on what, and how to fix it.
+
+        ``repair_hint`` says how to publish with repair where the artist reads this (a DCC's
+        menu entry; by default the command line's ``--repair``)."""
         where = f" ({self.scene})" if self.scene else ""
         if self.success:
             lines = [f"Published {len(self.revisions)} revision(s) from {self.host}{where}:"]
@@ -152,9 +167,11 @@ class PublishReport:
                 lines.append("Repaired first: " + ", ".join(self.repaired))
             return "\n".join(lines)
         failures = self.failures
-        lines = [
+        named = ", ".join(f"{c.label} on {c.instance}" if c.instance else c.label for c in failures[:3])
+        more = f" and {len(failures) - 3} more" if len(failures) > 3 else ""
+        lines = [  # the first line says what failed: a DCC's status bar shows only it
             f"Nothing was published from {self.host}{where}: {len(failures)} check(s) failed"
-            f" at {self.stopped_at or 'the end'}."
+            f" at {self.stopped_at or 'the end'}: {named}{more}."
         ]
         for check in failures:
             on = f" on {check.instance}" if check.instance else ""
@@ -163,19 +180,75 @@ class PublishReport:
             if check.fix:
                 lines.append(f"  Fix: {check.fix}")
             if check.repairable:
-                lines.append("  Repairable: run the publish with repair (splice publish --repair).")
+                lines.append(f"  Repairable: {repair_hint}.")
+            if check.traceback:
+                lines.append("  (an unexpected error: its full traceback is in the log)")
         return "\n".join(lines)
 
 
 def discover_plugins(paths: Iterable[str | Path] = ()) -> list[type]:
     """The core plug-ins, those in ``paths``, and pyblish's registered ones and those on
-    ``PYBLISHPLUGINPATH``, as pyblish discovers them."""
-    folders = [str(CORE_PLUGINS), *(str(p) for p in paths), *pyblish.api.plugin_paths()]
-    seen: list[str] = []
-    for folder in folders:
-        if folder not in seen:
-            seen.append(folder)
-    return pyblish.api.discover(paths=seen)
+    ``PYBLISHPLUGINPATH``, as pyblish discovers them (a file that cannot be imported is
+    skipped: :func:`publish` reports it)."""
+    return _discover(paths)[0]
+
+
+class _SkippedFiles(logging.Handler):
+    """pyblish's discovery logs, and skips, a plug-in file that raises when imported
+    (``Skipped: "name" (error)``): keep those records to report them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.skipped: list[tuple[str, BaseException]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        args = record.args if isinstance(record.args, tuple) else ()
+        if str(record.msg).startswith("Skipped:") and len(args) == 2 and isinstance(args[1], BaseException):
+            self.skipped.append((str(args[0]), args[1]))
+
+
+def _discover(paths: Iterable[str | Path]) -> tuple[list[type], list[CheckResult]]:
+    """The plug-ins, and a failure for each plug-in file that could not be imported."""
+    folders = list(dict.fromkeys([str(CORE_PLUGINS), *(str(p) for p in paths), *pyblish.api.plugin_paths()]))
+    handler = _SkippedFiles()
+    logger = logging.getLogger("pyblish.plugin")
+    logger.addHandler(handler)
+    try:
+        plugins = pyblish.api.discover(paths=folders)
+    finally:
+        logger.removeHandler(handler)
+    broken = []
+    for module, error in handler.skipped:
+        files = [str(p) for folder in folders if (p := Path(folder) / f"{module}.py").is_file()]
+        where = " or ".join(files) or module
+        broken.append(
+            _failure(
+                "discover",
+                f"plug-in file {module}.py",
+                error,
+                f"the plug-in file {where} cannot be loaded",
+                fix="fix or remove that file (a missing module: install it where this application's "
+                "Python finds it); nothing is published while a plug-in is missing",
+            )
+        )
+    return plugins, broken
+
+
+def _failure(stage: str, label: str, error: BaseException, what: str, fix: str | None = None) -> CheckResult:
+    """A failure outside pyblish's plug-in runs: its message for the artist, its traceback
+    logged and kept in the report."""
+    tb = "".join(traceback.format_exception(error)).strip()
+    log.error("splice publish: %s\n%s", what, tb)
+    return CheckResult(
+        stage=stage,
+        plugin=label,
+        label=label,
+        instance=None,
+        success=False,
+        message=f"{what}: {type(error).__name__}: {error}",
+        fix=fix,
+        traceback=tb,
+    )
 
 
 def _can_repair(plugin: type) -> bool:
@@ -191,13 +264,14 @@ def _check(stage: str, result: dict[str, Any]) -> CheckResult:
     plugin = result["plugin"]
     error = result["error"]
     instance = result["instance"]
-    message = fix = None
+    message = fix = tb = None
     if error is not None:
         message = getattr(error, "message", None) or str(error) or type(error).__name__
         fix = getattr(error, "fix", None)
-        if not isinstance(error, (PublishValidationError, ValidationError)):
+        if not isinstance(error, (PublishValidationError, ValidationError)):  # a bug, a missing module…
             tb = getattr(error, "formatted_traceback", None) or "".join(traceback.format_exception(error))
-            message = f"{type(error).__name__}: {message}\n{tb.strip()}" if tb else message
+            tb = tb.strip()
+            message = f"{type(error).__name__}: {message}"
     return CheckResult(
         stage=stage,
         plugin=plugin.__name__,
@@ -208,7 +282,18 @@ def _check(stage: str, result: dict[str, Any]) -> CheckResult:
         fix=fix,
         repairable=error is not None and _can_repair(plugin),
         log=tuple(r.getMessage() for r in result.get("records", ())),
+        traceback=tb or None,
     )
+
+
+def _scene(host: Host) -> str | None:
+    """The scene file for the report's title; a host that cannot say is reported by the collector."""
+    try:
+        current = host.current_file()
+    except Exception:
+        log.debug("the host could not name its scene file", exc_info=True)
+        return None
+    return None if current is None else str(current)
 
 
 def _run(
@@ -221,16 +306,19 @@ def _run(
     context = pyblish.api.Context()
     context.data["splice.host"] = host
     context.data["splice.client"] = client
-    current = host.current_file()
-    report = PublishReport(host=host.name, scene=None if current is None else str(current))
+    report = PublishReport(host=host.name, scene=_scene(host))
     try:
         for stage, _, run in STAGES:
             seen = len(context.data.get("results", []))
-            with contextlib.redirect_stdout(sys.stderr):  # pyblish.util prints each error
-                run(context, plugins, targets=list(targets) if targets else None)
+            try:
+                with contextlib.redirect_stdout(sys.stderr):  # pyblish.util prints each error
+                    run(context, plugins, targets=list(targets) if targets else None)
+            except Exception as exc:  # pyblish catches plug-ins' errors; this is around them
+                what = f"pyblish failed while at {stage}"
+                report.checks.append(_failure(stage, f"pyblish {stage}", exc, what))
             results = context.data.get("results", [])[seen:]
             report.checks += [_check(stage, r) for r in results]
-            if any(r["error"] is not None for r in results):
+            if not all(c.success for c in report.checks):
                 report.stopped_at = stage
                 break
             if stage == stop_after:
@@ -265,8 +353,9 @@ def publish(
     targets: Sequence[str] | None = None,
     repair: bool = False,
 ) -> PublishReport:
-    """Publish the host's active instances; returns the report (never raises for a failed
-    check: the report says what failed and how to fix it).
+    """Publish the host's active instances; returns the report and never raises for what
+    goes wrong while publishing (a failed check, a plug-in that raises or cannot be
+    imported, a repair that raises, the store): the report says what failed and how to fix it.
 
     ``paths``: folders of the adapter's plug-ins (added to the core ones and
     ``PYBLISHPLUGINPATH``); ``targets``: pyblish targets (default ``["default"]``);
@@ -274,25 +363,54 @@ def publish(
     """
     from .. import default_client
 
-    c = client or default_client()
-    with _registered(host):
-        plugins = discover_plugins(paths)
-        repaired = _repair(host, c, plugins, targets) if repair else []
-        report, _ = _run(host, c, plugins, targets)
+    stage = "connect"
+    try:
+        c = client or default_client()
+        with _registered(host):
+            stage = "discover"
+            plugins, broken = _discover(paths)
+            if broken:  # a missing validator or integrator must not publish around its absence
+                return PublishReport(host.name, _scene(host), checks=broken, stopped_at="discover")
+            stage = "repair"
+            repaired, failures = _repair(host, c, plugins, targets) if repair else ([], [])
+            if failures:
+                scene = _scene(host)
+                return PublishReport(host.name, scene, failures, stopped_at="repair", repaired=repaired)
+            stage = "publish"
+            report, _ = _run(host, c, plugins, targets)
+    except Exception as exc:  # outside the plug-ins: the host, the store, splice itself
+        failure = _failure(stage, f"splice {stage}", exc, f"the publish failed at {stage}")
+        return PublishReport(getattr(host, "name", "?"), None, [failure], stopped_at=stage)
     report.repaired = repaired
     return report
 
 
-def _repair(host: Host, client: Client, plugins: Sequence[type], targets: Sequence[str] | None) -> list[str]:
+def _repair(
+    host: Host, client: Client, plugins: Sequence[type], targets: Sequence[str] | None
+) -> tuple[list[str], list[CheckResult]]:
+    """Run the failing validators' repairs; what was repaired, and the repairs that raised."""
     _, context = _run(host, client, plugins, targets, stop_after="validate")
-    done = []
+    done: list[str] = []
+    failures: list[CheckResult] = []
     for plugin in plugins:
         if not _can_repair(plugin):
             continue
         for instance in _failed_instances(context, plugin):
-            plugin.repair(instance)
-            done.append(f"{_label(plugin)} on {instance.name}")
-    return done
+            what = f"{_label(plugin)} on {instance.name}"
+            try:
+                plugin.repair(instance)
+            except Exception as exc:
+                failure = _failure(
+                    "repair",
+                    _label(plugin),
+                    exc,
+                    f"the repair of {what} failed",
+                    fix="fix it by hand, as the check says, then publish again",
+                )
+                failures.append(replace(failure, instance=str(instance.name)))
+            else:
+                done.append(what)
+    return done, failures
 
 
 def repair(
@@ -303,8 +421,19 @@ def repair(
     targets: Sequence[str] | None = None,
 ) -> list[str]:
     """Collect and validate, then run ``repair`` of every failing validator that has one on
-    the instances it failed on; returns what was repaired (``"<check> on <instance>"``)."""
+    the instances it failed on; returns what was repaired (``"<check> on <instance>"``).
+    A repair that raises raises :class:`PublishValidationError` saying which, after the others ran."""
     from .. import default_client
 
     with _registered(host):
-        return _repair(host, client or default_client(), discover_plugins(paths), targets)
+        done, failures = _repair(host, client or default_client(), discover_plugins(paths), targets)
+    if failures:
+        raise PublishValidationError(failures[0].message or "a repair failed", fix=failures[0].fix)
+    return done
+
+
+def wants_representation(instance: Any, name: str) -> bool:
+    """Whether an extractor writes representation ``name`` for a pyblish ``instance``: yes,
+    unless the instance's ``representations`` option lists others (the Create dialogs set it)."""
+    wanted = (instance.data.get("options") or {}).get("representations")
+    return not wanted or name in wanted

@@ -20,8 +20,11 @@ if TYPE_CHECKING:
     from .pipeline import BlenderHost
 
 __all__ = [
+    "DEFAULT_REPRESENTATIONS",
+    "KIND_REPRESENTATIONS",
     "LOADERS_DIR",
     "PLUGINS_DIR",
+    "REPRESENTATIONS",
     "ROOT",
     "SCRIPTS_DIR",
     "BlenderHost",
@@ -37,6 +40,29 @@ LOADERS_DIR = ROOT / "plugins" / "load"
 """The loaders of Blender: a folder for ``discover_loaders`` / ``SPLICE_LOADER_PATH``."""
 SCRIPTS_DIR = ROOT / "scripts"
 """Blender's user scripts folder for splice (``BLENDER_USER_SCRIPTS``): ``startup/`` bootstraps it."""
+
+#: the artifacts the extractors write, by artifact name: (file suffix, kinds that may have it)
+REPRESENTATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "blend": (".blend", ("model", "rig", "look", "layout", "animation", "pointcache", "camera")),
+    "abc": (".abc", ("model", "layout", "animation", "pointcache", "camera")),
+    "usd": (".usd", ("model", "layout", "animation", "pointcache", "camera")),
+    "gltf": (".glb", ("model", "animation")),
+}
+#: what a publish of each kind extracts unless the instance's ``representations`` option says
+DEFAULT_REPRESENTATIONS: dict[str, list[str]] = {
+    "model": ["blend", "abc"],
+    "rig": ["blend"],
+    "look": ["blend"],
+    "layout": ["blend"],
+    "animation": ["abc"],
+    "pointcache": ["abc"],
+    "camera": ["abc", "blend"],
+}
+KIND_REPRESENTATIONS: dict[str, tuple[str, ...]] = {
+    kind: tuple(name for name, (_, kinds) in REPRESENTATIONS.items() if kind in kinds)
+    for kind in DEFAULT_REPRESENTATIONS
+}
+"""What the Create dialog offers: the kinds Blender publishes and the representations of each."""
 
 
 def install(register_ui: bool = True) -> BlenderHost:

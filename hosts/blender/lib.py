@@ -15,6 +15,8 @@ import bpy
 from splice.errors import NotFoundError, ValidationError
 from splice.host.publish import PublishValidationError, RepairAction
 
+from . import DEFAULT_REPRESENTATIONS, REPRESENTATIONS
+
 __all__ = [
     "CONTENT_KINDS",
     "DEFAULT_REPRESENTATIONS",
@@ -33,23 +35,6 @@ __all__ = [
     "representations",
 ]
 
-#: the artifacts the extractors write, by artifact name: (file suffix, kinds that may have it)
-REPRESENTATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "blend": (".blend", ("model", "rig", "look", "layout", "animation", "pointcache", "camera")),
-    "abc": (".abc", ("model", "layout", "animation", "pointcache", "camera")),
-    "usd": (".usd", ("model", "layout", "animation", "pointcache", "camera")),
-    "gltf": (".glb", ("model", "animation")),
-}
-#: what a publish of each kind extracts unless the instance's ``representations`` option says
-DEFAULT_REPRESENTATIONS: dict[str, list[str]] = {
-    "model": ["blend", "abc"],
-    "rig": ["blend"],
-    "look": ["blend"],
-    "layout": ["blend"],
-    "animation": ["abc"],
-    "pointcache": ["abc"],
-    "camera": ["abc", "blend"],
-}
 CONTENT_KINDS = list(DEFAULT_REPRESENTATIONS)
 #: the custom property marking data-blocks a splice loader made (images, libraries): their
 #: paths point into splice's file cache and are managed by the inventory, not by the artist
@@ -212,4 +197,3 @@ def relpath(path: str) -> str:
 
 def is_absolute(path: str) -> bool:
     return not path.startswith("//") and os.path.isabs(path)
-

@@ -1,18 +1,36 @@
 """splice in Blender's own UI: a ``splice`` menu in the top bar and a 3D-view sidebar panel
-(category ``splice``) with Load…, Create…, Publish and Inventory operators calling the core API."""
+(category ``splice``) with Create…, Load…, Publish, Publish (repair first), Inventory and
+Update all operators calling :mod:`splice.host.actions`.
+
+Every operator runs its action through :func:`splice.host.actions.run`: a failure is shown
+as the operator's report and a popup (and printed to the console), never raised into Blender.
+"""
 
 # no ``from __future__ import annotations``: Blender reads the operators' property annotations
 import contextlib
+import functools
+from collections.abc import Callable
 from typing import Any
 
 import bpy
 
 from splice.errors import SpliceError
+from splice.host import actions
 
-__all__ = ["CLASSES", "register", "unregister"]
+from . import KIND_REPRESENTATIONS, LOADERS_DIR, PLUGINS_DIR, REPRESENTATIONS
+
+__all__ = ["CLASSES", "CONSOLE", "register", "unregister"]
+
+CONSOLE = "Blender's system console (Window › Toggle System Console; elsewhere the terminal Blender runs in)"
+"""Where a failure's traceback goes (Python's logging writes to stderr)."""
 
 _last_check: list[Any] = []  # the inventory shown in the Inventory popup
 _last_report: list[Any] = []  # the last publish report (its text is printed to the console)
+_last_message: list[tuple[str, str, str]] = []  # (title, text, severity) last shown to the artist
+
+_REPORT_TYPE = {"info": "INFO", "warning": "WARNING", "error": "ERROR"}
+_POPUP_ICON = {"info": "INFO", "warning": "ERROR", "error": "CANCEL"}
+_POPUP_LINES = 40  # a longer text (a big publish report) is in the console in full
 
 
 def _host() -> Any:
@@ -21,10 +39,39 @@ def _host() -> Any:
     return current.current()
 
 
-def _loaders() -> Any:
-    from . import loaders
+def _teller(operator: Any) -> actions.Tell:
+    """Blender's way of telling the artist: the operator's report (status bar, Info editor),
+    a popup when there is more than one line or something went wrong, and the console."""
 
-    return loaders()
+    def tell(title: str, text: str, severity: actions.Severity = "info", /) -> None:
+        print(f"splice {title}:\n{text}")
+        _last_message[:] = [(title, text, severity)]
+        lines = text.splitlines() or [""]
+        more = " (details in the popup and the console)" if len(lines) > 1 else ""
+        operator.report({_REPORT_TYPE[severity]}, f"splice {title}: {lines[0]}{more}")
+        if severity != "info" or len(lines) > 1:
+            _popup(f"splice {title}", lines, _POPUP_ICON[severity])
+
+    return tell
+
+
+def _popup(title: str, lines: list[str], icon: str) -> None:
+    window_manager = bpy.context.window_manager
+    if bpy.app.background or window_manager is None or not window_manager.windows:
+        return  # no window to show it in: the report and the console have it
+
+    def draw(menu: Any, context: Any) -> None:
+        for line in lines[:_POPUP_LINES]:
+            menu.layout.label(text=line)
+        if len(lines) > _POPUP_LINES:
+            menu.layout.label(text=f"… {len(lines) - _POPUP_LINES} more lines in the console")
+
+    window_manager.popup_menu(draw, title=title, icon=icon)
+
+
+def _run(operator: Any, title: str, action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """The operator's action through :func:`splice.host.actions.run` (never raises)."""
+    return actions.run(title, _teller(operator), functools.partial(action, *args, **kwargs), console=CONSOLE)
 
 
 class SPLICE_OT_load(bpy.types.Operator):
@@ -44,24 +91,25 @@ class SPLICE_OT_load(bpy.types.Operator):
         return context.window_manager.invoke_props_dialog(self, width=480)
 
     def execute(self, context: Any) -> set[str]:
-        from splice.host import load
-
-        try:
-            container = load(
-                _host(),
-                self.kref.strip(),
-                self.representation.strip() or None,
-                loaders=_loaders(),
-                namespace=self.namespace.strip() or None,
-            )
-        except SpliceError as exc:
-            self.report({"ERROR"}, str(exc))
-            return {"CANCELLED"}
-        self.report({"INFO"}, f"splice: loaded {container.key} ({container.kref})")
-        return {"FINISHED"}
+        container = _run(
+            self,
+            "load",
+            actions.load,
+            self.kref,
+            LOADERS_DIR,
+            _teller(self),
+            representation=self.representation,
+            namespace=self.namespace,
+        )
+        return {"FINISHED"} if container is not None else {"CANCELLED"}
 
 
-_KINDS = ("model", "rig", "look", "layout", "animation", "pointcache", "camera")
+def _representation_items() -> list[tuple[str, str, str, int]]:
+    """The representations as enum-flag items (fixed values: a saved choice keeps its meaning)."""
+    return [
+        (name, name, f"{suffix} file; kinds: {', '.join(kinds)}", 1 << index)
+        for index, (name, (suffix, kinds)) in enumerate(REPRESENTATIONS.items())
+    ]
 
 
 class SPLICE_OT_create(bpy.types.Operator):
@@ -71,23 +119,37 @@ class SPLICE_OT_create(bpy.types.Operator):
     bl_label = "Create…"
     bl_options = {"REGISTER", "UNDO"}  # noqa: RUF012
 
-    kind: bpy.props.EnumProperty(name="Kind", items=[(k, k, f"publish a {k}") for k in _KINDS])
+    kind: bpy.props.EnumProperty(
+        name="Kind",
+        items=[(k, k, f"publish a {k}: {', '.join(reps)}") for k, reps in KIND_REPRESENTATIONS.items()],
+    )
     name: bpy.props.StringProperty(name="Name", description="the item's name in the context's space")
+    representations: bpy.props.EnumProperty(
+        name="Representations",
+        description="the files to publish (none ticked: the kind's defaults)",
+        items=_representation_items(),
+        options={"ENUM_FLAG"},
+    )
+    use_selection: bpy.props.BoolProperty(
+        name="Use selection", description="the selected objects are the members", default=True
+    )
 
     def invoke(self, context: Any, event: Any) -> set[str]:
         return context.window_manager.invoke_props_dialog(self, width=400)
 
     def execute(self, context: Any) -> set[str]:
-        from splice.host import create
-
-        host = _host()
-        try:
-            instance = create(host, self.kind, self.name.strip(), options={"members": host.get_selection()})
-        except SpliceError as exc:
-            self.report({"ERROR"}, str(exc))
-            return {"CANCELLED"}
-        self.report({"INFO"}, f"splice: {instance.name} will publish {instance.item}")
-        return {"FINISHED"}
+        instance = _run(
+            self,
+            "create",
+            actions.create,
+            self.kind,
+            self.name,
+            _teller(self),
+            offered=KIND_REPRESENTATIONS,
+            representations=[r for r in REPRESENTATIONS if r in self.representations],
+            use_selection=self.use_selection,
+        )
+        return {"FINISHED"} if instance is not None else {"CANCELLED"}
 
 
 class SPLICE_OT_publish(bpy.types.Operator):
@@ -101,24 +163,11 @@ class SPLICE_OT_publish(bpy.types.Operator):
     )
 
     def execute(self, context: Any) -> set[str]:
-        from splice.host.publish import publish
-
-        from . import PLUGINS_DIR
-
-        try:
-            report = publish(_host(), paths=[PLUGINS_DIR], repair=self.repair)
-        except SpliceError as exc:
-            self.report({"ERROR"}, str(exc))
+        report = _run(self, "publish", actions.publish, PLUGINS_DIR, _teller(self), repair=self.repair)
+        if report is None:
             return {"CANCELLED"}
-        print(report.to_text())
         _last_report[:] = [report]
-        if report.success:
-            self.report({"INFO"}, f"splice: published {report.revisions}")
-            return {"FINISHED"}
-        first = report.failures[0] if report.failures else None
-        detail = f"{first.label}: {first.message}" if first else f"stopped at {report.stopped_at}"
-        self.report({"ERROR"}, f"splice: nothing published ({len(report.failures)} failed) — {detail}")
-        return {"CANCELLED"}
+        return {"FINISHED"} if report.success else {"CANCELLED"}
 
 
 class SPLICE_OT_inventory(bpy.types.Operator):
@@ -135,10 +184,7 @@ class SPLICE_OT_inventory(bpy.types.Operator):
         return _last_check
 
     def invoke(self, context: Any, event: Any) -> set[str]:
-        try:
-            self._check()
-        except SpliceError as exc:
-            self.report({"ERROR"}, str(exc))
+        if _run(self, "inventory", self._check) is None:
             return {"CANCELLED"}
         return context.window_manager.invoke_popup(self, width=560)
 
@@ -155,13 +201,10 @@ class SPLICE_OT_inventory(bpy.types.Operator):
         layout.operator(SPLICE_OT_update_all.bl_idname)
 
     def execute(self, context: Any) -> set[str]:
-        try:
-            entries = self._check()
-        except SpliceError as exc:
-            self.report({"ERROR"}, str(exc))
+        entries = _run(self, "inventory", actions.inventory, _teller(self))
+        if entries is None:
             return {"CANCELLED"}
-        outdated = [e.container.key for e in entries if e.outdated]
-        self.report({"INFO"}, f"splice: {len(entries)} containers, outdated: {outdated}")
+        _last_check[:] = entries
         return {"FINISHED"}
 
 
@@ -173,16 +216,19 @@ class SPLICE_OT_update_all(bpy.types.Operator):
     bl_options = {"REGISTER", "UNDO"}  # noqa: RUF012
 
     def execute(self, context: Any) -> set[str]:
-        from splice import default_client
-        from splice.host import inventory
+        written = _run(self, "update all", actions.update_all, LOADERS_DIR, _teller(self))
+        return {"FINISHED"} if written is not None else {"CANCELLED"}
 
-        try:
-            written = inventory.update_all(_host(), default_client(), "latest", _loaders())
-        except SpliceError as exc:
-            self.report({"ERROR"}, str(exc))
-            return {"CANCELLED"}
-        self.report({"INFO"}, f"splice: updated {[c.key for c in written]}")
-        return {"FINISHED"}
+
+def _entries(layout: Any) -> None:
+    """The menu's and the panel's operators, in :data:`splice.host.actions.MENU`'s order."""
+    layout.operator(SPLICE_OT_create.bl_idname, icon="COLLECTION_NEW")
+    layout.operator(SPLICE_OT_load.bl_idname, icon="IMPORT")
+    layout.operator(SPLICE_OT_publish.bl_idname, icon="EXPORT")
+    repair = layout.operator(SPLICE_OT_publish.bl_idname, text="Publish (repair first)", icon="TOOL_SETTINGS")
+    repair.repair = True
+    layout.operator(SPLICE_OT_inventory.bl_idname, icon="OUTLINER")
+    layout.operator(SPLICE_OT_update_all.bl_idname, text="Update all", icon="FILE_REFRESH")
 
 
 class SPLICE_MT_main(bpy.types.Menu):
@@ -192,12 +238,7 @@ class SPLICE_MT_main(bpy.types.Menu):
     bl_label = "splice"
 
     def draw(self, context: Any) -> None:
-        layout = self.layout
-        layout.operator(SPLICE_OT_load.bl_idname, icon="IMPORT")
-        layout.operator(SPLICE_OT_create.bl_idname, icon="COLLECTION_NEW")
-        layout.operator(SPLICE_OT_publish.bl_idname, icon="EXPORT")
-        layout.operator(SPLICE_OT_inventory.bl_idname, icon="OUTLINER")
-        layout.operator(SPLICE_OT_update_all.bl_idname)
+        _entries(self.layout)
 
 
 class SPLICE_PT_main(bpy.types.Panel):
@@ -222,11 +263,13 @@ class SPLICE_PT_main(bpy.types.Panel):
         box.label(text=f"Space: {ctx.space or '—'}")
         box.label(text=f"Task: {ctx.task or '—'}")
         layout.label(text=f"{len(host.ls_containers())} loaded, {len(host.list_instances())} to publish")
-        col = layout.column(align=True)
-        col.operator(SPLICE_OT_load.bl_idname, icon="IMPORT")
-        col.operator(SPLICE_OT_create.bl_idname, icon="COLLECTION_NEW")
-        col.operator(SPLICE_OT_publish.bl_idname, icon="EXPORT")
-        col.operator(SPLICE_OT_inventory.bl_idname, icon="OUTLINER")
+        _entries(layout.column(align=True))
+        if _last_message:
+            title, text, severity = _last_message[0]
+            box = layout.box()
+            box.label(text=f"splice {title}", icon=_POPUP_ICON[severity])
+            for line in text.splitlines()[:6]:
+                box.label(text=line)
 
 
 def _topbar(self: Any, context: Any) -> None:

@@ -21,12 +21,20 @@ if TYPE_CHECKING:
     from .api import HoudiniScene
     from .pipeline import HoudiniHost
 
-__all__ = ["LOADERS_DIR", "PLUGINS_DIR", "STARTUP_DIR", "install", "open_scene"]
+__all__ = ["KIND_REPRESENTATIONS", "LOADERS_DIR", "PLUGINS_DIR", "STARTUP_DIR", "install", "open_scene"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PLUGINS_DIR = PACKAGE_DIR / "plugins" / "publish"
 LOADERS_DIR = PACKAGE_DIR / "plugins" / "load"
 STARTUP_DIR = PACKAGE_DIR / "startup"
+KIND_REPRESENTATIONS: dict[str, tuple[str, ...]] = {
+    "model": ("bgeo", "abc"),
+    "layout": ("bgeo",),
+    "animation": ("abc",),
+    "pointcache": ("abc",),
+}
+"""What the Create dialog offers: the kinds Houdini's extractors publish and their representations
+(``bgeo``: ``.bgeo.sc`` of the output SOP; ``abc``: an Alembic ROP); all of a kind's unless chosen."""
 
 
 def install(api: HoudiniScene | None = None, environ: Mapping[str, str] | None = None) -> HoudiniHost:

@@ -1,20 +1,41 @@
 """:class:`HouScene`: :class:`~.api.HoudiniScene` over ``hou``, the adapter's only contact with Houdini.
 
 ``hou`` is imported when a :class:`HouScene` is made (inside Houdini or hython), never
-when this module is imported. Not exercised by the test suite (Houdini cannot run
-there): every method is one or two documented ``hou`` calls, kept that small on purpose.
+when this module is imported. Every method is one or two documented ``hou`` calls, kept
+that small on purpose. Houdini does not run in the test suite; the tests run this class
+over a fake ``hou`` whose every call is checked against ``types-houdini`` (names,
+arguments, types, node types), and ``splice.hosts.houdini.selfcheck`` runs it in Houdini.
+
+Supported: Houdini 20.0, 20.5 and 21.0 (their Python 3.10/3.11 builds; splice needs
+Python 3.10, so 19.5, whose Pythons are 3.7 and 3.9, cannot run it). Node classes are
+taken as ``hou.OpNode`` where it exists (20.0+: ``hou.node()`` is typed ``hou.Node``, the
+base of OpNode and APEX nodes) and ``hou.Node`` before it, so nothing here names a class
+an older build lacks.
 """
 
 from __future__ import annotations
 
 import importlib.util
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import hou
 
-__all__ = ["HouScene"]
+__all__ = ["MINIMUM_VERSION", "HouScene", "houdini_path"]
+
+MINIMUM_VERSION = (20, 0)
+
+
+def houdini_path(path: str) -> str:
+    """``path`` with ``/`` separators: a ``\\`` in a Houdini string parameter is an escape."""
+    return str(path).replace("\\", "/")
+
+
+def _op_node_class() -> Any:
+    import hou
+
+    return getattr(hou, "OpNode", None) or hou.Node  # OpNode: Houdini 20.0+
 
 
 class HouScene:
@@ -23,14 +44,22 @@ class HouScene:
     def __init__(self) -> None:
         if importlib.util.find_spec("hou") is None:  # outside Houdini
             raise ImportError("HouScene runs inside Houdini: the hou module is not importable")
+        import hou
+
+        found = tuple(hou.applicationVersion())[:2]
+        if found < MINIMUM_VERSION:
+            raise ImportError(
+                f"splice supports Houdini {MINIMUM_VERSION[0]}.{MINIMUM_VERSION[1]} and later, "
+                f"not {hou.applicationVersionString()}"
+            )
 
     def _node(self, path: str) -> hou.OpNode:
         import hou
 
         node = hou.node(path)
-        if not isinstance(node, hou.OpNode):
+        if node is None or not isinstance(node, _op_node_class()):
             raise hou.OperationFailed(f"no node at {path}")
-        return node
+        return node  # type: ignore[return-value]  # checked above (OpNode, or Node before 20.0)
 
     def _parm(self, node: hou.OpNode, name: str) -> hou.Parm:
         import hou
@@ -54,12 +83,13 @@ class HouScene:
     def save_hip(self, path: str) -> None:
         import hou
 
-        hou.hipFile.save(file_name=path)
+        hou.hipFile.save(file_name=houdini_path(path))
 
     def load_hip(self, path: str) -> None:
         import hou
 
-        hou.hipFile.load(path, suppress_save_prompt=True)
+        # a missing asset or texture raises hou.LoadWarning after the scene is loaded: not an error here
+        hou.hipFile.load(houdini_path(path), suppress_save_prompt=True, ignore_load_warnings=True)
 
     # -- nodes -------------------------------------------------------------------------
     def exists(self, path: str) -> bool:
@@ -128,19 +158,28 @@ class HouScene:
         geometry = node.geometry()
         if geometry is None:
             raise hou.OperationFailed(f"{sop} has no geometry (it failed to cook)")
-        geometry.saveToFile(path)
+        geometry.saveToFile(houdini_path(path))
 
     def export_alembic(self, sop: str, path: str, start: int, end: int) -> None:
         import hou
 
         rop = self._node("/out").createNode("alembic")  # the Alembic ROP, removed when done
         try:
-            for name, value in (("use_sop_path", 1), ("sop_path", sop), ("filename", path), ("trange", 1)):
-                self._parm(rop, name).set(value)  # trange 1: render the frame range f1..f2
-            for name, value in (("f1", start), ("f2", end), ("f3", 1)):
-                self._parm(rop, name).set(value)
             if not isinstance(rop, hou.RopNode):
                 raise hou.OperationFailed(f"{rop.path()} is not a ROP")
-            rop.render()
+            # trange 1 = "Render Frame Range" (0 renders the current frame only), set first
+            settings = (
+                ("use_sop_path", 1),
+                ("sop_path", sop),
+                ("filename", houdini_path(path)),
+                ("trange", 1),
+            )
+            for name, value in settings:
+                self._parm(rop, name).set(value)
+            for name, value in (("f1", start), ("f2", end), ("f3", 1)):
+                parm = self._parm(rop, name)
+                parm.deleteAllKeyframes()  # f1/f2 hold $FSTART/$FEND keyframes: set() alone keeps them
+                parm.set(value)
+            rop.render(frame_range=(start, end, 1))  # the range again: render() otherwise reads the parms
         finally:
             rop.destroy()

@@ -20,12 +20,23 @@ if TYPE_CHECKING:
     from .api import MayaScene
     from .pipeline import MayaHost
 
-__all__ = ["LOADERS_DIR", "PLUGINS_DIR", "STARTUP_DIR", "install", "open_scene"]
+__all__ = ["KIND_REPRESENTATIONS", "LOADERS_DIR", "PLUGINS_DIR", "STARTUP_DIR", "install", "open_scene"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PLUGINS_DIR = PACKAGE_DIR / "plugins" / "publish"
 LOADERS_DIR = PACKAGE_DIR / "plugins" / "load"
 STARTUP_DIR = PACKAGE_DIR / "startup"
+KIND_REPRESENTATIONS: dict[str, tuple[str, ...]] = {
+    "model": ("ma", "abc"),
+    "rig": ("ma",),
+    "look": ("ma",),
+    "layout": ("ma",),
+    "animation": ("abc",),
+    "pointcache": ("abc",),
+    "camera": ("abc",),
+}
+"""What the Create dialog offers: the kinds Maya's extractors publish and their representations
+(``ma``: Maya ASCII of the members; ``abc``: AbcExport); all of a kind's unless the artist chooses."""
 
 
 def install(api: MayaScene | None = None, environ: Mapping[str, str] | None = None) -> MayaHost:

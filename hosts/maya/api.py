@@ -111,6 +111,12 @@ class MayaScene(Protocol):
         """Export the selection to ``path`` (``.ma`` ascii or ``.mb`` binary)."""
         ...
 
+    def transform_path(self, node: str) -> str | None:
+        """The full DAG path (``|grp|body``) of a transform (or a joint); ``None`` for a shape,
+        a non-DAG node or a missing one: what AbcExport accepts as a root."""
+        ...
+
     def export_alembic(self, path: str, roots: Sequence[str], start: int, end: int) -> None:
-        """Write ``roots`` (DAG nodes) and their children to an Alembic file over frames start..end."""
+        """Write ``roots`` (transforms, none under another) and their children to an Alembic
+        file over frames start..end (AbcExport)."""
         ...

@@ -1,8 +1,8 @@
 """:class:`MemoryMaya`: an in-memory :class:`~.api.MayaScene`, for tests and for writing plug-ins
 without Maya.
 
-It models only what the adapter uses: named nodes with a type, string attributes and set
-members, fileInfo, the selection and file references. Scenes are saved as JSON (not a real
+It models only what the adapter uses: named nodes with a type and a DAG parent, string
+attributes and set members, fileInfo, the selection and file references. Scenes are saved as JSON (not a real
 ``.ma``), exports write small JSON files describing what Maya would have written, and every
 call that builds or writes content is logged in :attr:`MemoryMaya.calls`.
 """
@@ -17,6 +17,7 @@ from typing import Any
 __all__ = ["MemoryMaya"]
 
 FORMAT = "splice.memory-maya/1"
+TRANSFORMS = ("transform", "joint")  # what AbcExport takes as a root (joint derives from transform)
 
 
 class MemoryMaya:
@@ -34,10 +35,13 @@ class MemoryMaya:
     def version(self) -> str:
         return self._version
 
-    def add_node(self, name: str, type: str = "transform") -> str:
-        """Create a plain node (what an artist would model); returns its unique name."""
+    def add_node(self, name: str, type: str = "transform", parent: str | None = None) -> str:
+        """Create a plain node (what an artist would model), under the DAG node ``parent``
+        when given; returns its unique name."""
+        if parent is not None:
+            self._node(parent)
         name = self._unique(name)
-        self.nodes[name] = {"type": type, "attrs": {}, "members": []}
+        self.nodes[name] = {"type": type, "attrs": {}, "members": [], "parent": parent}
         return name
 
     def _unique(self, name: str) -> str:
@@ -164,8 +168,20 @@ class MemoryMaya:
         Path(path).write_text(json.dumps({"exported": self.selected}), encoding="utf-8")
         self.calls.append(("export_selected", path, tuple(self.selected)))
 
+    def transform_path(self, node: str) -> str | None:
+        data = self.nodes.get(node)
+        if data is None or data["type"] not in TRANSFORMS:
+            return None
+        parent = data.get("parent")
+        above = (self.transform_path(parent) or "") if parent else ""
+        return f"{above}|{node}"
+
     def export_alembic(self, path: str, roots: Sequence[str], start: int, end: int) -> None:
-        for root in roots:
-            self._node(root)
+        paths = [self.transform_path(root.rsplit("|", 1)[-1]) for root in roots]  # names or DAG paths
+        for root, full in zip(roots, paths, strict=True):
+            if full is None:
+                raise RuntimeError(f"AbcExport: {root} is not a valid root (a DAG transform)")
+            if any(other and full.startswith(other + "|") for other in paths):
+                raise RuntimeError(f"AbcExport: {root} is under another root")
         Path(path).write_text(json.dumps({"roots": list(roots), "frames": [start, end]}), encoding="utf-8")
         self.calls.append(("export_alembic", path, tuple(roots), start, end))

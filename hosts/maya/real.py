@@ -1,8 +1,14 @@
 """:class:`CmdsScene`: :class:`~.api.MayaScene` over ``maya.cmds``, the adapter's only contact with Maya.
 
 ``maya.cmds`` is imported when a :class:`CmdsScene` is made (inside Maya), never when
-this module is imported. Not exercised by the test suite (Maya cannot run there): every
-method is one or two documented ``maya.cmds`` calls, kept that small on purpose.
+this module is imported. Every method is one or two documented ``maya.cmds`` calls, kept
+that small on purpose. Maya does not run in the test suite; the tests run this class over
+a fake ``maya.cmds`` whose every call is checked against ``maya-stubs`` (flags, types),
+and ``splice.hosts.maya.selfcheck`` runs it inside Maya.
+
+Paths go to Maya with ``/`` on every OS (Maya's own convention; a ``\\`` is an escape in
+the MEL strings AbcExport parses). ``cmds.file`` always gets the file ``type``: a
+reference re-pointed from a ``.ma`` to an ``.abc`` is read as what ``type`` says.
 """
 
 from __future__ import annotations
@@ -11,13 +17,31 @@ import codecs
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-__all__ = ["CmdsScene", "file_info_value"]
+__all__ = ["FILE_TYPES", "CmdsScene", "file_info_value", "file_type", "maya_path"]
+
+#: ``cmds.file(type=…)`` per suffix: Maya's file translators ("Alembic" is AbcImport's).
+FILE_TYPES = {".ma": "mayaAscii", ".mb": "mayaBinary", ".abc": "Alembic"}
+
+
+def maya_path(path: str) -> str:
+    """``path`` with ``/`` separators, as Maya wants them on every OS."""
+    return str(path).replace("\\", "/")
+
+
+def file_type(path: str) -> str:
+    """The ``cmds.file`` type of ``path`` by its suffix (``mayaAscii``, ``mayaBinary``, ``Alembic``)."""
+    try:
+        return FILE_TYPES[Path(path).suffix.lower()]
+    except KeyError:
+        raise ValueError(f"Maya reads {sorted(FILE_TYPES)} here, not {path}") from None
 
 
 def _scene_type(path: str) -> str:
-    return "mayaBinary" if Path(path).suffix.lower() == ".mb" else "mayaAscii"
+    kind = file_type(path)
+    if kind == "Alembic":
+        raise ValueError(f"a Maya scene is .ma or .mb, not {path}")
+    return kind
 
 
 def file_info_value(raw: str) -> str:
@@ -62,13 +86,14 @@ class CmdsScene:
     def save_scene(self, path: str) -> None:
         from maya import cmds
 
-        cmds.file(rename=path)
-        cmds.file(save=True, force=True, type=_scene_type(path))
+        kind = _scene_type(path)
+        cmds.file(rename=maya_path(path))
+        cmds.file(save=True, force=True, type=kind)
 
     def open_scene(self, path: str) -> None:
         from maya import cmds
 
-        cmds.file(path, open=True, force=True)
+        cmds.file(maya_path(path), open=True, force=True, type=_scene_type(path))
 
     # -- fileInfo ---------------------------------------------------------------
     def file_info(self, key: str) -> str | None:
@@ -154,20 +179,26 @@ class CmdsScene:
 
         return bool(cmds.namespace(exists=f":{namespace}"))
 
+    def _file_type(self, path: str) -> str:
+        from maya import cmds
+
+        kind = file_type(path)
+        if kind == "Alembic":  # the "Alembic" file type exists once AbcImport is loaded
+            cmds.loadPlugin("AbcImport", quiet=True)
+        return kind
+
     def reference(self, path: str, namespace: str) -> str:
         from maya import cmds
 
-        options: dict[str, Any] = {}
-        if Path(path).suffix.lower() == ".abc":
-            cmds.loadPlugin("AbcImport", quiet=True)
-            options["type"] = "Alembic"
-        referenced = cmds.file(path, reference=True, namespace=namespace, **options)
+        kind = self._file_type(path)
+        referenced = cmds.file(maya_path(path), reference=True, namespace=namespace, type=kind)
         return str(cmds.referenceQuery(str(referenced), referenceNode=True))
 
     def replace_reference(self, reference_node: str, path: str) -> None:
         from maya import cmds
 
-        cmds.file(path, loadReference=reference_node)
+        # without type Maya reads the new file as the reference's old type (.ma → .abc fails)
+        cmds.file(maya_path(path), loadReference=reference_node, type=self._file_type(path))
 
     def remove_reference(self, reference_node: str) -> None:
         from maya import cmds
@@ -183,7 +214,7 @@ class CmdsScene:
         from maya import cmds
 
         cmds.file(
-            path,
+            maya_path(path),
             force=True,
             exportSelected=True,
             type=_scene_type(path),
@@ -192,11 +223,17 @@ class CmdsScene:
             shader=True,
         )
 
+    def transform_path(self, node: str) -> str | None:
+        from maya import cmds
+
+        found = cmds.ls(node, long=True, type="transform")  # joints too: they derive from transform
+        return str(found[0]) if found else None
+
     def export_alembic(self, path: str, roots: Sequence[str], start: int, end: int) -> None:
         from maya import cmds
 
         cmds.loadPlugin("AbcExport", quiet=True)
         long_roots = cmds.ls(*roots, long=True) or []
         job = [f"-frameRange {int(start)} {int(end)}", "-uvWrite", "-worldSpace", "-writeVisibility"]
-        job += ["-dataFormat ogawa", *(f"-root {root}" for root in long_roots), f'-file "{path}"']
+        job += ["-dataFormat ogawa", *(f"-root {root}" for root in long_roots), f'-file "{maya_path(path)}"']
         cmds.AbcExport(jobArg=" ".join(job))  # type: ignore[attr-defined]  # a plug-in's command

@@ -21,24 +21,40 @@ if TYPE_CHECKING:
     from .api import NukeScript
     from .pipeline import NukeHost
 
-__all__ = ["LOADERS_DIR", "PLUGINS_DIR", "STARTUP_DIR", "install", "open_scene"]
+__all__ = ["KIND_REPRESENTATIONS", "LOADERS_DIR", "PLUGINS_DIR", "STARTUP_DIR", "install", "open_scene"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PLUGINS_DIR = PACKAGE_DIR / "plugins" / "publish"
 LOADERS_DIR = PACKAGE_DIR / "plugins" / "load"
 STARTUP_DIR = PACKAGE_DIR / "startup"
+KIND_REPRESENTATIONS: dict[str, tuple[str, ...]] = {
+    "render": (),
+    "review": (),
+    "workfile": ("nk",),
+    "layout": ("nk",),
+    "look": ("nk",),
+}
+"""What the Create dialog offers: the kinds Nuke's extractors publish and their representations
+(``nk``: the members' nodes; render and review: what the Write node writes, named after its file
+type — ``exr``, ``mov``…, so there is nothing to choose)."""
 
 
 def install(api: NukeScript | None = None, environ: Mapping[str, str] | None = None) -> NukeHost:
     """Install the Nuke host (over ``nuke`` unless ``api`` is given) as this process's host,
-    and give the script the launcher's context (``SPLICE_CONTEXT`` / ``SPLICE_TASK``) when set."""
+    and give the script the launcher's context (``SPLICE_CONTEXT`` / ``SPLICE_TASK``) when set,
+    now and in every script created, cleared, opened or saved later (Nuke keeps one session
+    across scripts, and a new script's root has no context)."""
+    from functools import partial
+
     from splice.host.current import install_from_env
 
-    from .pipeline import NukeHost
+    from .pipeline import NukeHost, keep_launcher_context
     from .real import NukeApi  # imports the DCC only when used
 
     host = NukeHost(NukeApi() if api is None else api)
-    return install_from_env(host, environ)  # a bad SPLICE_CONTEXT raises before any change
+    install_from_env(host, environ)  # a bad SPLICE_CONTEXT raises before any change
+    host.api.on_script_events(partial(keep_launcher_context, host, environ))
+    return host
 
 
 def open_scene(path: str | Path, api: NukeScript | None = None) -> NukeHost:

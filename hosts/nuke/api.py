@@ -9,7 +9,7 @@ the .nk), on nodes or on the script's root.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
 __all__ = ["KnobValue", "NukeScript"]
@@ -92,4 +92,20 @@ class NukeScript(Protocol):
 
     def render(self, write: str, start: int, end: int) -> None:
         """Render the Write node ``write`` over frames start..end (``nuke.execute``)."""
+        ...
+
+    # -- media and the script's life -------------------------------------------------------
+    def file_range(self, name: str, path: str) -> tuple[int, int]:
+        """Point the Read node ``name`` at ``path`` as an artist typing it would
+        (``File_Knob.fromUserText``: Nuke opens the file and sets its format and frame
+        range) and return that range, ``(first, last)``."""
+        ...
+
+    def current_frame(self) -> int:
+        """The script's current frame (``nuke.frame()``)."""
+        ...
+
+    def on_script_events(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` when a script is created or cleared (File > New / Close), after
+        one is opened, and before one is saved."""
         ...

@@ -2,23 +2,25 @@
 plug-ins without Nuke.
 
 It models only what the adapter uses: nodes by name with a class and knobs, hidden data
-knobs on nodes and on the root, and the selection. Scripts are saved as JSON (not a real
-.nk); copied nodes are a JSON file; a render writes one small file per frame where the
-Write node's ``file`` knob (``name.%04d.exr`` or ``name.####.exr``) points. Every call
-that writes content is logged in ``calls``.
+knobs on nodes and on the root, the selection, the current frame, and the script
+callbacks (:meth:`MemoryNuke.clear_script` is File > Close). Scripts are saved as JSON
+(not a real .nk); copied nodes are a JSON file; a render writes one small file per frame
+where the Write node's ``file`` knob (``name.%04d.exr`` or ``name.####.exr``) points, or
+one "movie" (``name.mov``: JSON naming its frame range, which :meth:`file_range` reads
+back, as Nuke reads a movie's header). Every call that writes content is logged in ``calls``.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from .api import KnobValue
 
-__all__ = ["MemoryNuke", "frame_path"]
+__all__ = ["MemoryNuke", "frame_path", "is_sequence"]
 
 FORMAT = "splice.memory-nuke/1"
 
@@ -27,6 +29,11 @@ def frame_path(pattern: str, frame: int) -> str:
     """The file of ``frame`` in a sequence pattern: ``a.%04d.exr`` / ``a.####.exr`` → ``a.1001.exr``."""
     padded = re.sub(r"#+", lambda m: f"{frame:0{len(m.group())}d}", pattern)
     return re.sub(r"%0?(\d*)d", lambda m: f"{frame:0{int(m.group(1) or 1)}d}", padded)
+
+
+def is_sequence(pattern: str) -> bool:
+    """Whether ``pattern`` names frames (``%04d`` or ``####``) rather than one file."""
+    return frame_path(pattern, 0) != pattern
 
 
 class MemoryNuke:
@@ -38,6 +45,8 @@ class MemoryNuke:
         self.nodes: dict[str, dict[str, Any]] = {}
         self.root: dict[str, str] = {}
         self.selected: list[str] = []
+        self.frame = 1
+        self.callbacks: list[Callable[[], None]] = []
         self.calls: list[tuple[Any, ...]] = []
 
     def version(self) -> str:
@@ -58,6 +67,7 @@ class MemoryNuke:
         return self.path
 
     def save_script(self, path: str) -> None:
+        self._run_callbacks()  # Nuke's onScriptSave runs before the file is written
         state = {"format": FORMAT, "nodes": self.nodes, "root": self.root}
         Path(path).write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
         self.path = path
@@ -67,6 +77,16 @@ class MemoryNuke:
         if state.get("format") != FORMAT:
             raise RuntimeError(f"{path} is not a script this pretend Nuke can open")
         self.nodes, self.root, self.selected, self.path = state["nodes"], state["root"], [], path
+        self._run_callbacks()
+
+    def clear_script(self) -> None:
+        """File > Close (``nuke.scriptClear``): an empty, untitled script with a new root."""
+        self.nodes, self.root, self.selected, self.path = {}, {}, [], None
+        self._run_callbacks()
+
+    def _run_callbacks(self) -> None:
+        for callback in self.callbacks:
+            callback()
 
     # -- nodes and knobs -----------------------------------------------------------------
     def exists(self, name: str) -> bool:
@@ -123,8 +143,29 @@ class MemoryNuke:
         if node["class"] != "Write":
             raise RuntimeError(f"{write} is not a Write node")
         pattern = str(node["knobs"]["file"])
+        if not is_sequence(pattern):  # a movie: one file holding every frame
+            Path(pattern).parent.mkdir(parents=True, exist_ok=True)
+            Path(pattern).write_text(json.dumps({"frames": [start, end]}), encoding="utf-8")
+            self.calls.append(("render", write, pattern, start, end))
+            return
         for frame in range(start, end + 1):
             target = Path(frame_path(pattern, frame))
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(f"{write} frame {frame}\n", encoding="utf-8")
         self.calls.append(("render", write, pattern, start, end))
+
+    # -- media and the script's life -------------------------------------------------------
+    def file_range(self, name: str, path: str) -> tuple[int, int]:
+        try:
+            first, last = json.loads(Path(path).read_text(encoding="utf-8"))["frames"]
+        except (OSError, ValueError, KeyError, TypeError):
+            first, last = 1, 1  # a still, or a file this pretend Nuke cannot read: one frame
+        knobs = {"file": path, "first": first, "last": last, "origfirst": first, "origlast": last}
+        self.set_knobs(name, knobs)
+        return int(first), int(last)
+
+    def current_frame(self) -> int:
+        return self.frame
+
+    def on_script_events(self, callback: Callable[[], None]) -> None:
+        self.callbacks.append(callback)

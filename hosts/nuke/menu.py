@@ -1,7 +1,9 @@
-"""The splice menu of Nuke (Load / Publish / Inventory) and the bootstrap the startup files call.
+"""The splice menu of Nuke (Create…, Load…, Publish, Publish (repair first), Inventory, Update
+all) and the bootstrap the startup files call.
 
-Only :func:`build_menu` and the dialogs touch ``nuke`` (imported inside them); the
-actions are :mod:`splice.host.actions`.
+Only :func:`build_menu` and the dialogs touch ``nuke`` (imported inside them); the actions
+are :mod:`splice.host.actions`, and every menu entry runs through
+:func:`splice.host.actions.guarded`: a failure is a message, never a traceback.
 """
 
 from __future__ import annotations
@@ -10,9 +12,22 @@ from typing import Any
 
 from splice.host import actions
 
-from . import LOADERS_DIR, PLUGINS_DIR, install
+from . import KIND_REPRESENTATIONS, LOADERS_DIR, PLUGINS_DIR, install
 
-__all__ = ["bootstrap", "build_menu", "inventory", "load", "publish"]
+__all__ = [
+    "CONSOLE",
+    "bootstrap",
+    "build_menu",
+    "create",
+    "entries",
+    "inventory",
+    "load",
+    "publish",
+    "publish_with_repair",
+    "update_all",
+]
+
+CONSOLE = "Nuke's Script Editor and the terminal Nuke runs in"
 
 
 def bootstrap() -> None:
@@ -25,20 +40,41 @@ def build_menu() -> Any:
     import nuke
 
     menu = nuke.menu("Nuke").addMenu("splice")
-    menu.addCommand("Load...", load)
-    menu.addCommand("Publish", publish)
-    menu.addCommand("Inventory", inventory)
+    for label, action in entries():
+        menu.addCommand(label.replace("…", "..."), action)
     return menu
 
 
-def _tell(title: str, text: str) -> None:
+def _tell(title: str, text: str, severity: actions.Severity = "info", /) -> None:
     import nuke
 
     print(f"splice {title}:\n{text}")
     if nuke.GUI:
-        nuke.message(f"splice {title}\n\n{text}")
+        heading = {"info": "", "warning": "Warning: ", "error": "Error: "}[severity]
+        nuke.message(f"splice {title}\n\n{heading}{text}")
 
 
+@actions.guarded("create", _tell, CONSOLE)
+def create() -> Any:
+    """Ask for a kind, a name and the representations; mark the selected nodes for publishing."""
+    import nuke
+
+    panel = nuke.Panel("splice create")
+    panel.addEnumerationPulldown("kind", " ".join(KIND_REPRESENTATIONS))
+    panel.addSingleLineInput("name", "")
+    panel.addSingleLineInput("representations", "")
+    if not panel.show():
+        return None
+    return actions.create(
+        str(panel.value("kind")),
+        str(panel.value("name")),
+        _tell,
+        offered=KIND_REPRESENTATIONS,
+        representations=str(panel.value("representations") or ""),
+    )
+
+
+@actions.guarded("load", _tell, CONSOLE)
 def load() -> Any:
     """Ask for a kref and load it through the matching loader."""
     import nuke
@@ -46,11 +82,31 @@ def load() -> Any:
     return actions.load(nuke.getInput("splice: kref to load", ""), LOADERS_DIR, _tell)
 
 
+@actions.guarded("publish", _tell, CONSOLE)
 def publish() -> Any:
     """Publish the script's instances with splice's and Nuke's plug-ins."""
     return actions.publish(PLUGINS_DIR, _tell)
 
 
-def inventory() -> None:
+@actions.guarded("publish", _tell, CONSOLE)
+def publish_with_repair() -> Any:
+    """Run the failing checks' repairs, then publish."""
+    return actions.publish(PLUGINS_DIR, _tell, repair=True)
+
+
+@actions.guarded("inventory", _tell, CONSOLE)
+def inventory() -> Any:
     """Show each container's status against the latest revision."""
-    actions.inventory(_tell, "script")
+    return actions.inventory(_tell, "script")
+
+
+@actions.guarded("update all", _tell, CONSOLE)
+def update_all() -> Any:
+    """Update every outdated container to its latest revision."""
+    return actions.update_all(LOADERS_DIR, _tell)
+
+
+def entries() -> list[tuple[str, Any]]:
+    """The menu's entries: ``splice.host.actions.MENU``'s labels and their functions."""
+    functions = (create, load, publish, publish_with_repair, inventory, update_all)
+    return list(zip(actions.MENU, functions, strict=True))

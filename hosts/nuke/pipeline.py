@@ -13,7 +13,7 @@ keeps splice's records:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from splice.host.marked import (
     CONTAINER_KEY,
@@ -34,6 +34,7 @@ __all__ = [
     "MEMBERS_KEY",
     "SCENE_SUFFIXES",
     "NukeHost",
+    "keep_launcher_context",
     "node_name",
 ]
 
@@ -75,3 +76,16 @@ class NukeHost(MarkedHost[NukeScript]):
 
     def _delete(self, node: str) -> None:
         self.api.delete_node(node)
+
+
+def keep_launcher_context(host: NukeHost, environ: Mapping[str, str] | None = None) -> None:
+    """Give a script that has no context the launcher's (``SPLICE_CONTEXT``): Nuke calls this
+    when a script is created, cleared, opened or saved (``NukeScript.on_script_events``),
+    since a new script's root has none. A script's own context is kept. Never raises into Nuke."""
+    from splice.host.current import apply_env_context
+
+    try:
+        if host.get_context().project is None:
+            apply_env_context(host, environ)
+    except Exception as exc:  # a callback must not break File > Open
+        print(f"splice: could not give the script the launcher's context: {exc!r}")

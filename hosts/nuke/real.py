@@ -1,14 +1,19 @@
 """:class:`NukeApi`: :class:`~.api.NukeScript` over ``nuke``, the adapter's only contact with Nuke.
 
 ``nuke`` is imported when a :class:`NukeApi` is made (inside Nuke), never when this
-module is imported. Not exercised by the test suite (Nuke cannot run there): every
-method is one or two documented ``nuke`` calls, kept that small on purpose.
+module is imported. Every method is one or two documented ``nuke`` calls, kept that small
+on purpose. Nuke does not run in the test suite; the tests run this class over a fake
+``nuke`` whose every call is checked against ``types-nuke`` (names, arguments, node
+classes), and ``splice.hosts.nuke.selfcheck`` runs it inside Nuke.
+
+Supported: Nuke 15 and 16 (Python 3.10 / 3.11; splice needs 3.10, Nuke 14's is 3.9).
+File paths go to knobs with ``/`` on every OS, as Nuke writes them.
 """
 
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -16,7 +21,14 @@ if TYPE_CHECKING:
 
 from .api import KnobValue
 
-__all__ = ["NukeApi"]
+__all__ = ["MINIMUM_VERSION", "NukeApi", "nuke_path"]
+
+MINIMUM_VERSION = 15
+
+
+def nuke_path(path: str) -> str:
+    """``path`` with ``/`` separators (Nuke's own on every OS; ``\\`` is a TCL escape in knobs)."""
+    return str(path).replace("\\", "/")
 
 
 class NukeApi:
@@ -25,6 +37,12 @@ class NukeApi:
     def __init__(self) -> None:
         if importlib.util.find_spec("nuke") is None:  # outside Nuke
             raise ImportError("NukeApi runs inside Nuke: the nuke module is not importable")
+        import nuke
+
+        if int(nuke.NUKE_VERSION_MAJOR) < MINIMUM_VERSION:
+            raise ImportError(
+                f"splice supports Nuke {MINIMUM_VERSION} and later, not {nuke.NUKE_VERSION_STRING}"
+            )
 
     def _node(self, name: str | None) -> nuke.Node:
         import nuke
@@ -51,13 +69,13 @@ class NukeApi:
     def save_script(self, path: str) -> None:
         import nuke
 
-        nuke.scriptSaveAs(path, overwrite=1)
+        nuke.scriptSaveAs(nuke_path(path), overwrite=1)
 
     def open_script(self, path: str) -> None:
         import nuke
 
         nuke.scriptClear()  # an empty script opens in place, not in a new window
-        nuke.scriptOpen(path)
+        nuke.scriptOpen(nuke_path(path))
 
     # -- nodes and knobs -----------------------------------------------------------------
     def exists(self, name: str) -> bool:
@@ -133,9 +151,27 @@ class NukeApi:
     def copy_selected(self, path: str) -> None:
         import nuke
 
-        nuke.nodeCopy(path)
+        nuke.nodeCopy(nuke_path(path))
 
     def render(self, write: str, start: int, end: int) -> None:
         import nuke
 
         nuke.execute(self._node(write), int(start), int(end))
+
+    # -- media and the script's life -------------------------------------------------------
+    def file_range(self, name: str, path: str) -> tuple[int, int]:
+        node = self._node(name)
+        node["file"].fromUserText(nuke_path(path))  # type: ignore[attr-defined]  # a File_Knob
+        return int(node["first"].value()), int(node["last"].value())
+
+    def current_frame(self) -> int:
+        import nuke
+
+        return int(nuke.frame())
+
+    def on_script_events(self, callback: Callable[[], None]) -> None:
+        import nuke
+
+        nuke.addOnCreate(callback, nodeClass="Root")  # a new or cleared script gets a new Root
+        nuke.addOnScriptLoad(callback)
+        nuke.addOnScriptSave(callback)  # runs before the file is written

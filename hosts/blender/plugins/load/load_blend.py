@@ -51,8 +51,21 @@ def _read(file: Path, collection: str, link: bool) -> bpy.types.Collection:
     return coll
 
 
-_DATA = ("objects", "collections", "meshes", "materials", "images", "node_groups", "curves", "armatures",
-         "actions", "cameras", "lights", "worlds", "textures")
+_DATA = (
+    "objects",
+    "collections",
+    "meshes",
+    "materials",
+    "images",
+    "node_groups",
+    "curves",
+    "armatures",
+    "actions",
+    "cameras",
+    "lights",
+    "worlds",
+    "textures",
+)
 
 
 def _has_linked_data(library: bpy.types.Library) -> bool:
@@ -105,8 +118,11 @@ class BlendLinkLoader(Loader):
         file = one_file(Path(path), (".blend",))
         collection = _collection_name(revision, container.representation, file)
         library = empty.instance_collection.library
-        shared = [o for o in bpy.data.objects if o != empty and o.instance_collection is not None
-                  and o.instance_collection.library == library]
+        shared = [
+            o
+            for o in bpy.data.objects
+            if o != empty and o.instance_collection is not None and o.instance_collection.library == library
+        ]
         target = file.resolve()
         others = [lib for lib in bpy.data.libraries if lib != library]
         taken = any(Path(bpy.path.abspath(lib.filepath)).resolve() == target for lib in others)
@@ -135,8 +151,11 @@ class BlendLinkLoader(Loader):
 
     def remove(self, host: BlenderHost, container: Container) -> None:
         holder = host.holder(container.key)
-        names = {o.instance_collection.library.name for o in holder.objects
-                 if o.instance_collection and o.instance_collection.library}
+        names = {
+            o.instance_collection.library.name
+            for o in holder.objects
+            if o.instance_collection and o.instance_collection.library
+        }
         remove_content(holder)
         _drop_unused(names)
 

@@ -45,8 +45,9 @@ class ImageLoader(Loader):
         image[MANAGED_KEY] = key
         image.use_fake_user = True
         kref = str(revision.item_kref.with_revision(revision.number))
-        return host.write_container(Container(name, kref, self.name, representation, namespace,
-                                              {"image": image.name}))
+        return host.write_container(
+            Container(name, kref, self.name, representation, namespace, {"image": image.name})
+        )
 
     def update(self, host: BlenderHost, container: Container, revision: Any, path: Path) -> None:
         host.holder(container.key)

@@ -31,8 +31,9 @@ def _wrong(instance: pyblish.api.Instance) -> list[bpy.types.Object]:
     out = []
     for name in instance.data.get("members", []):
         obj = bpy.data.objects.get(name)
-        if obj is not None and (obj.type not in SUFFIX or not RULE.match(obj.name) or
-                                not obj.name.endswith(SUFFIX[obj.type])):
+        if obj is not None and (
+            obj.type not in SUFFIX or not RULE.match(obj.name) or not obj.name.endswith(SUFFIX[obj.type])
+        ):
             out.append(obj)
     return out
 

@@ -44,7 +44,7 @@ class HoudiniGeometryLoader(Loader):
         label = re.sub(r"[^A-Za-z0-9_]", "_", f"{namespace}_{name}" if namespace else name)
         node = host.api.create_node("/obj", "geo", label)
         sop = host.api.create_node(node, sop_type, "import")
-        host.api.set_parm(sop, parm, str(file))
+        host.api.set_parm(sop, parm, file.as_posix())  # "\\" is an escape in a Houdini string
         return host.write_container(replace(container, data={"node": node, "sop": sop, "parm": parm}))
 
     def _sop(self, host, container: Container) -> tuple[str, str]:
@@ -57,7 +57,7 @@ class HoudiniGeometryLoader(Loader):
 
     def update(self, host, container, revision, path):
         sop, parm = self._sop(host, container)
-        host.api.set_parm(sop, parm, str(pick_file(Path(path), container.representation)))
+        host.api.set_parm(sop, parm, pick_file(Path(path), container.representation).as_posix())
 
     def switch(self, host, container, revision, path):
         self.update(host, container, revision, path)

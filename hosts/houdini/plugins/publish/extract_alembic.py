@@ -16,11 +16,15 @@ class ExtractHoudiniAlembic(pyblish.api.InstancePlugin):
     families = ["model", "animation", "pointcache"]
 
     def process(self, instance: pyblish.api.Instance) -> None:
+        from splice.host.publish import wants_representation
+
+        if not wants_representation(instance, "abc"):
+            return  # the artist chose other representations
         api = instance.context.data["splice.host"].api
         start = int(instance.data.get("frameStart", 1))
         end = int(instance.data.get("frameEnd", start))
         path = Path(instance.data["stagingDir"]) / f"{instance.name}.abc"
         sop = instance.data["outputSops"][0]
-        api.export_alembic(sop, str(path), start, end)
+        api.export_alembic(sop, path.as_posix(), start, end)
         metadata = {"sop": sop, "frameStart": str(start), "frameEnd": str(end)}
         instance.data["representations"].append({"name": "abc", "path": str(path), "metadata": metadata})

@@ -1,4 +1,9 @@
-"""Load Maya scenes and Alembic caches as file references, each in its own namespace."""
+"""Load Maya scenes and Alembic caches as file references, each in its own namespace.
+
+The namespace is a valid Maya name made unique in the scene
+(:func:`splice.hosts.maya.names.unique_namespace`): item names may hold ``-``, ``.`` or
+non-ASCII letters, which Maya refuses in a namespace.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from pathlib import Path
 
 from splice.errors import NotFoundError, ValidationError
 from splice.host import Container, Loader
+from splice.hosts.maya.names import unique_namespace
 
 SUFFIXES = (".ma", ".mb", ".abc")
 
@@ -21,15 +27,6 @@ def pick_file(path: Path, representation: str) -> Path:
     if len(found) > 1:
         raise ValidationError(f"{path} holds several files for {representation!r}: {[p.name for p in found]}")
     return found[0]
-
-
-def unique_namespace(api, base: str) -> str:
-    """``base``, or ``base_2``, ``base_3``… — the first namespace not yet in use."""
-    namespace, number = base, 1
-    while api.namespace_exists(namespace):
-        number += 1
-        namespace = f"{base}_{number}"
-    return namespace
 
 
 class MayaReferenceLoader(Loader):

@@ -6,11 +6,14 @@ from pathlib import Path
 
 import pyblish.api
 
+MOVIES = ("mov", "mp4")
+
 
 class ExtractNukeRender(pyblish.api.InstancePlugin):
     """Render frames ``frameStart``..``frameEnd`` of the Write node to ``<stagingDir>/<name>/``
-    (its own ``file`` knob is put back afterwards); the representation is the frames' folder,
-    named after their extension (``exr``…)."""
+    (its own ``file`` knob is put back afterwards): ``<name>.%04d.<ext>`` for images, one
+    ``<name>.<ext>`` for a movie (``mov``, ``mp4``: a review), never a frame pattern. The
+    representation is that folder, named after the extension."""
 
     label = "Nuke render"
     order = pyblish.api.ExtractorOrder
@@ -26,7 +29,8 @@ class ExtractNukeRender(pyblish.api.InstancePlugin):
         extension = Path(original).suffix.lstrip(".") or "exr"
         folder = Path(instance.data["stagingDir"]) / instance.name
         folder.mkdir(parents=True, exist_ok=True)
-        api.set_knobs(write, {"file": str(folder / f"{instance.name}.%04d.{extension}")})
+        frames = "" if extension.lower() in MOVIES else ".%04d"
+        api.set_knobs(write, {"file": (folder / f"{instance.name}{frames}.{extension}").as_posix()})
         try:
             api.render(write, start, end)
         finally:
