@@ -339,12 +339,12 @@ def event_latencies(pub: Any, sub: Any, item: str, n: int, pace_ms: float) -> tu
 
 def fig_events(engine: str, url: str, token: str, store: str, n: int, pace: float) -> Figure:
     pub = splice.connect(url, token=token, user="bench")
-    sub = splice.connect(url, token=token, user="bench")
+    sub = splice.Client.open(url, token=token, user="bench")
     lat, lost = event_latencies(pub, sub, "kref://bench/events/remote.model", n, pace)
     pub.close()
     sub.close()
     lpub = splice.connect(store, user="bench")
-    lsub = splice.connect(store, user="bench")
+    lsub = splice.Client.open(store, user="bench")
     base, base_lost = event_latencies(lpub, lsub, "kref://bench/events/local.model", n, pace)
     lpub.close()
     lsub.close()
@@ -459,7 +459,7 @@ def run_server(engine: str, server: Server, args: argparse.Namespace, pool: Any,
         timings[f"{engine} setup"] = time.perf_counter() - t0
         krefs = [kref_of(i) for i in range(args.items)]
         remote = splice.connect(server.url, token=token, user="bench")
-        local = splice.connect(store_url, user="bench")
+        local = splice.Client.open(store_url, user="bench")
         try:
             steps: list[tuple[str, Callable[[], Figure]]] = [
                 ("resolve", lambda: fig_resolve(engine, remote, server.url, krefs, args.samples)),

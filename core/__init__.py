@@ -22,7 +22,7 @@ from typing import Any
 
 from . import errors
 from .backend import BOTH, INCOMING, OUTGOING, Backend
-from .client import Client, connect, default_client
+from .client import Client, connect, default_client, disconnect
 from .graph import ImpactedRevision, PathStep, RevisionPath, TraversalResult
 from .kref import Kref
 from .nodes import Artifact, Bundle, Edge, Item, Project, Revision, Space
@@ -210,6 +210,7 @@ __all__ = [
     "connect",
     "create_project",
     "delete_attribute",
+    "disconnect",
     "emit_event",
     "errors",
     "event_stream",

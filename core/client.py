@@ -19,7 +19,7 @@ from typing import Any
 
 from . import validate
 from .backend import Backend
-from .errors import EngineError, NotFoundError, ValidationError
+from .errors import EngineError, NotFoundError, SpliceError, ValidationError
 from .events import check_app_routing_key
 from .kref import Kref, check_artifact_name, check_kind, check_name, check_tag, to_kref
 from .nodes import (
@@ -58,6 +58,22 @@ def default_user() -> str:
         return "unknown"
 
 
+def discover_engines() -> dict[str, type]:
+    """Every engine of the entry point group by URL scheme, and ``failures``: the entry points
+    that do not load (each with a warning), the others still found."""
+    from importlib.metadata import entry_points
+
+    from .host.registry import Discovered
+
+    found: Discovered[str, type] = Discovered()
+    for ep in entry_points(group=ENGINE_GROUP):
+        try:
+            found.setdefault(ep.name, ep.load())
+        except Exception as exc:  # a broken engine: the others still load
+            found.fail("engine", f"{ep.name} ({ep.value})", exc)
+    return found
+
+
 def engine_class(url: str) -> type:
     """The engine class serving ``url``'s scheme."""
     match = _URL_SCHEME.match(url)
@@ -78,18 +94,50 @@ def engine_class(url: str) -> type:
     )
 
 
+class ClientClosedError(SpliceError):
+    """An operation on a client after :meth:`Client.close`: connect again (``splice.connect``)."""
+
+    code = "client_closed"
+
+
 class Client:
     """A connection to one store: the SDK's entry point. Module-level functions of
-    :mod:`splice` call the client made by :func:`connect` (or a default one)."""
+    :mod:`splice` call the client made by :func:`connect` (or a default one); :meth:`open`
+    makes one that is not the default. After :meth:`close`, :attr:`closed` is true and every
+    operation raises :class:`ClientClosedError`."""
 
     def __init__(self, backend: Backend) -> None:
-        self.backend = backend
+        self._backend: Backend | None = backend
+        self._name = f"{backend.url} as {backend.actor}"
+
+    @classmethod
+    def open(cls, url: str | None = None, *, user: str | None = None, **options: Any) -> Client:
+        """A client of the store at ``url`` (see :func:`connect`) that is not the default."""
+        if url is not None and not isinstance(url, str):
+            raise ValidationError(f"url must be a string, not {type(url).__name__}")
+        target = url or default_url()
+        actor = user if user is not None else default_user()
+        return cls(engine_class(target)(target, actor, **options))
 
     def __repr__(self) -> str:
-        return f"<splice.Client {self.backend.url} as {self.backend.actor}>"
+        return f"<splice.Client {self._name}{' (closed)' if self.closed else ''}>"
+
+    @property
+    def backend(self) -> Backend:
+        """The engine this client talks to; ClientClosedError once closed."""
+        if self._backend is None:
+            raise ClientClosedError(f"this splice client ({self._name}) is closed: connect again")
+        return self._backend
+
+    @property
+    def closed(self) -> bool:
+        return self._backend is None
 
     def close(self) -> None:
-        self.backend.close()
+        """Close the connection (again: nothing); later operations raise ClientClosedError."""
+        backend, self._backend = self._backend, None
+        if backend is not None:
+            backend.close()
 
     def __enter__(self) -> Client:
         return self
@@ -279,6 +327,15 @@ def _item_kref(value: object) -> Kref:
     return kref
 
 
+def _spec_fields(value: Any, spec_type: type, needed: tuple[str, str], where: str) -> Mapping[str, Any]:
+    """An artifact or edge entry (a spec or a dict) as a dict that has the ``needed`` keys."""
+    if isinstance(value, spec_type):
+        value = {key: getattr(value, key) for key in (*needed, "metadata")}
+    if not isinstance(value, Mapping) or not set(needed) <= set(value):
+        raise ValidationError(f"{where} entries need {needed[0]!r} and {needed[1]!r}")
+    return value
+
+
 def _revision_spec(value: Mapping[str, Any] | RevisionSpec, index: int) -> RevisionSpec:
     where = f"revisions[{index}]"
     if isinstance(value, RevisionSpec):
@@ -309,33 +366,17 @@ def _revision_spec(value: Mapping[str, Any] | RevisionSpec, index: int) -> Revis
 
     artifacts = []
     for a in entries("artifacts"):
-        if isinstance(a, ArtifactSpec):
-            a = {"name": a.name, "location": a.location, "metadata": a.metadata}
-        if not isinstance(a, Mapping) or not {"name", "location"} <= set(a):
-            raise ValidationError(f"{where}.artifacts entries need 'name' and 'location'")
-        artifacts.append(
-            ArtifactSpec(
-                check_artifact_name(a["name"]),
-                validate.location(a["location"]),
-                validate.metadata(a.get("metadata")),
-            )
-        )
+        a = _spec_fields(a, ArtifactSpec, ("name", "location"), f"{where}.artifacts")
+        name, location = check_artifact_name(a["name"]), validate.location(a["location"])
+        artifacts.append(ArtifactSpec(name, location, validate.metadata(a.get("metadata"))))
     names = [a.name for a in artifacts]
     if len(set(names)) != len(names):
         raise ValidationError(f"{where}.artifacts names the same artifact twice")
     edges = []
     for e in entries("edges"):
-        if isinstance(e, EdgeSpec):
-            e = {"target": e.target, "edge_type": e.edge_type, "metadata": e.metadata}
-        if not isinstance(e, Mapping) or not {"target", "edge_type"} <= set(e):
-            raise ValidationError(f"{where}.edges entries need 'target' and 'edge_type'")
-        edges.append(
-            EdgeSpec(
-                _item_kref(e["target"]),
-                validate.edge_type(e["edge_type"]),
-                validate.metadata(e.get("metadata")),
-            )
-        )
+        e = _spec_fields(e, EdgeSpec, ("target", "edge_type"), f"{where}.edges")
+        target, edge_type = _item_kref(e["target"]), validate.edge_type(e["edge_type"])
+        edges.append(EdgeSpec(target, edge_type, validate.metadata(e.get("metadata"))))
     tags = tuple(check_tag(t) for t in entries("tags"))
     default = value.get("default_artifact")
     if default is not None and check_artifact_name(default) not in names:
@@ -346,25 +387,33 @@ def _revision_spec(value: Mapping[str, Any] | RevisionSpec, index: int) -> Revis
 
 
 def connect(url: str | None = None, *, user: str | None = None, **options: Any) -> Client:
-    """Connect to a store and make it the default of the module-level functions.
+    """Connect to a store and make it the default of the module-level functions, closing
+    the default it replaces (:meth:`Client.open` makes a client that is not the default).
 
     ``url``: a path, ``sqlite:///path``, or a URL of an installed engine; ``None`` uses
     ``$SPLICE_URL`` or the per-user embedded store. ``user``: who writes (default
     ``$SPLICE_USER`` or the login name). Other keyword options go to the engine.
     """
     global _default
-    if url is not None and not isinstance(url, str):
-        raise ValidationError(f"url must be a string, not {type(url).__name__}")
-    target = url or default_url()
-    actor = user if user is not None else default_user()
-    client = Client(engine_class(target)(target, actor, **options))
-    _default = client
+    client = Client.open(url, user=user, **options)
+    previous, _default = _default, client
+    if previous is not None and previous is not client:
+        previous.close()
     return client
+
+
+def disconnect() -> None:
+    """Close the default client and forget it: the next module-level call connects again."""
+    global _default
+    previous, _default = _default, None
+    if previous is not None:
+        previous.close()
 
 
 _default: Client | None = None
 
 
 def default_client() -> Client:
-    """The client of the last :func:`connect`, connecting with defaults the first time."""
+    """The client of the last :func:`connect` (the SDK facade's only default), connecting
+    with defaults the first time (and after :func:`disconnect`)."""
     return _default if _default is not None else connect()

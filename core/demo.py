@@ -118,7 +118,7 @@ def build(client: splice.Client) -> dict[str, object]:
 
 def report(client: splice.Client, facts: dict[str, object], db: Path, out: TextIO) -> None:
     """Print what a newcomer should see."""
-    from .cli_render import render_tree
+    from .cli.render import render_tree
 
     hero = facts["hero"]
     then = facts["published_then"]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import validate
 from .backend import OUTGOING
+from .constants import BUNDLE_KIND
 from .errors import NotFoundError, ValidationError
 from .graph import ImpactedRevision, PathStep, RevisionPath, TraversalResult
 from .kref import Kref, check_artifact_name, check_item_name, check_kind, check_name, check_tag, to_kref
@@ -36,7 +37,6 @@ from .times import parse_time
 if TYPE_CHECKING:
     from .client import Client
 
-BUNDLE_KIND = "bundle"
 DEFAULT_MAX_DEPTH = 10
 
 

@@ -3,11 +3,12 @@
 Standard library only: the remote engine imports it on an artist's machine
 and the server's routes are generated from it.
 
-- :data:`METHODS` lists every :class:`~splice.backend.Backend` method that
-  travels as ``POST /api/v1/<method>``: its parameters with their *kind* (the
-  JSON shape and the check the server applies) and the kind of its result.
-  The server builds one request model per entry; the remote engine encodes
-  arguments with :func:`encode` and decodes answers with :func:`decode_result`.
+- :func:`methods` derives the wire table from a protocol's signatures and marks
+  (:class:`~splice.backend.Backend` by default; :data:`METHODS` is its table):
+  every ``@read`` / ``@write`` method travels as ``POST /api/v1/<method>``, each
+  parameter with the *kind* its annotation names (the JSON shape and the check the
+  server applies), its result as its return annotation says. The server builds
+  one route and request model per entry; the remote engine one method per entry.
 - Records travel as :func:`splice.records.to_dict` gives them and come back
   with :func:`from_dict`; a response body is ``{"result": …}``.
 - Errors travel as ``{"error": {"code": <SpliceError.code>, "message": …}}``
@@ -17,37 +18,21 @@ and the server's routes are generated from it.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any, TypeVar, Union
+from typing import Annotated, Any, TypeVar, Union
 
 from . import validate
-from .errors import ERRORS_BY_CODE, SpliceError, ValidationError
+from .backend import CALL_ATTR, Backend, Call, EdgeTypes
+from .errors import SpliceError, ValidationError, error_class
 from .events import check_app_routing_key
 from .kref import Kref, check_artifact_name, check_item_name, check_kind, check_name, check_tag
-from .records import (
-    ArtifactRecord,
-    ArtifactSpec,
-    BundleChange,
-    BundleMember,
-    EdgeRecord,
-    Event,
-    EventCapabilities,
-    ItemQuery,
-    ItemRecord,
-    PathHop,
-    ProjectRecord,
-    RevisionRecord,
-    RevisionSpec,
-    SpaceRecord,
-    TagEvent,
-    TraversalNode,
-    to_dict,
-)
+from .records import ArtifactSpec, Event, ItemQuery, Metadata, RevisionSpec, to_dict
 from .times import from_stamp, parse_time, to_stamp
 
 API_PREFIX = "/api/v1"
@@ -55,81 +40,106 @@ R = TypeVar("R")
 
 
 # -- the methods ----------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Method:
-    """One Backend method on the wire: ``params`` are ``(name, kind)`` pairs in call order."""
+    """One protocol method on the wire: ``params`` are ``(name, kind)`` pairs in call order
+    (a kind ending in ``?`` allows null); ``result`` is the return annotation."""
 
     name: str
     params: tuple[tuple[str, str], ...]
-    result: str
-    read: bool  # no write: safe to retry, and allowed to viewers
+    result: Any
+    call: Call
+    doc: str = ""
 
     @property
     def path(self) -> str:
         return f"{API_PREFIX}/{self.name}"
 
+    @property
+    def read(self) -> bool:
+        """No write: safe to retry, and allowed to viewers."""
+        return self.call.kind == "read"
 
-def _m(name: str, params: str, result: str, read: bool = False) -> Method:
-    pairs = tuple(tuple(p.split(":")) for p in params.split()) if params else ()
-    return Method(name, pairs, result, read)  # type: ignore[arg-type]
+    def retry(self, args: Mapping[str, Any]) -> bool:
+        """Whether repeating this call cannot write twice."""
+        key = self.call.retry_key
+        return self.read or (key is not None and args.get(key) is not None)
 
 
-# Parameter kinds: see PARAM_SHAPES and _DECODERS below. A trailing '?' allows null.
-METHODS: dict[str, Method] = {
-    m.name: m
-    for m in (
-        _m("create_project", "name:name description:text metadata:metadata", "project"),
-        _m("get_project", "name:name", "project", read=True),
-        _m("list_projects", "", "projects", read=True),
-        _m("create_space", "parent:kref name:name metadata:metadata", "space"),
-        _m("get_space", "kref:kref", "space", read=True),
-        _m("list_spaces", "parent:kref recursive:bool", "spaces", read=True),
-        _m("create_item", "parent:kref name:item_name kind:kind metadata:metadata", "item"),
-        _m("get_item", "kref:kref", "item", read=True),
-        _m("find_items", "query:item_query", "items", read=True),
-        _m("create_revision", "item:kref metadata:metadata", "revision"),
-        _m("batch_create_revisions", "specs:revision_specs idempotency_key:key?", "revisions"),
-        _m("get_revision", "kref:kref", "revision", read=True),
-        _m("batch_get_revisions", "krefs:krefs", "revisions?", read=True),
-        _m("list_revisions", "item:kref", "revisions", read=True),
-        _m("get_revision_by_time", "item:kref at:datetime tag:tag?", "revision?", read=True),
-        _m("peek_next_revision", "item:kref", "int", read=True),
-        _m("tag_revision", "revision:kref tag:tag", "revision"),
-        _m("untag_revision", "revision:kref tag:tag", "revision"),
-        _m("tag_history", "item:kref tag:tag?", "tag_events", read=True),
-        _m("was_tagged", "revision:kref tag:tag at:datetime?", "bool", read=True),
-        _m("set_deprecated", "kref:kref deprecated:bool", "none"),
-        _m("set_default_artifact", "revision:kref name:artifact_name", "revision"),
-        _m("create_artifact", "revision:kref spec:artifact_spec", "artifact"),
-        _m("get_artifact", "kref:kref", "artifact", read=True),
-        _m("list_artifacts", "revision:kref", "artifacts", read=True),
-        _m("resolve_many", "krefs:krefs", "strs?", read=True),
-        _m("create_edge", "source:kref target:kref edge_type:edge_type metadata:metadata", "edge"),
-        _m("list_edges", "revision:kref edge_type:edge_type? direction:direction", "edges", read=True),
-        _m("delete_edge", "source:kref target:kref edge_type:edge_type", "none"),
-        _m(
-            "traverse",
-            "revision:kref direction:direction edge_types:edge_types? max_depth:depth limit:limit?",
-            "traversal",
-            read=True,
-        ),
-        _m("find_path", "source:kref target:kref edge_types:edge_types? max_depth:depth", "path?", read=True),
-        _m("add_bundle_member", "bundle:kref member:kref metadata:metadata", "bundle_change"),
-        _m("remove_bundle_member", "bundle:kref member:kref metadata:metadata", "bundle_change"),
-        _m("list_bundle_members", "bundle:kref revision_number:limit?", "bundle_members", read=True),
-        _m("bundle_history", "bundle:kref", "bundle_changes", read=True),
-        _m("set_metadata", "kref:kref metadata:metadata", "metadata"),
-        _m("set_attribute", "kref:kref key:attr_key value:attr_value", "none"),
-        _m("get_attribute", "kref:kref key:attr_key", "str?", read=True),
-        _m("delete_attribute", "kref:kref key:attr_key", "bool"),
-        _m("delete", "kref:kref force:bool", "none"),
-        _m("emit_event", "kref:kref routing_key:routing_key metadata:metadata", "event"),
-        _m("event_capabilities", "", "capabilities", read=True),
-    )
+# The wire kind of each parameter type without an Annotated kind (see _DECODERS).
+_KINDS: dict[Any, str] = {
+    Kref: "kref",
+    Sequence[Kref]: "krefs",
+    Metadata: "metadata",
+    bool: "bool",
+    datetime: "datetime",
+    ArtifactSpec: "artifact_spec",
+    Sequence[RevisionSpec]: "revision_specs",
+    ItemQuery: "item_query",
+    EdgeTypes: "edge_types",
 }
-# Backend methods that are not a POST route: the stream is GET /api/v1/events (SSE),
-# and close() is local to each side.
-NOT_RPC = frozenset({"event_stream", "close"})
+
+
+def _optional(tp: Any) -> tuple[Any, bool]:
+    if typing.get_origin(tp) in (Union, types.UnionType):
+        inner = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(inner) == 1:
+            return inner[0], True
+    return tp, False
+
+
+def _kind(tp: Any, where: str) -> str:
+    tp, optional = _optional(tp)
+    if typing.get_origin(tp) is Annotated and isinstance(tp.__metadata__[0], str):
+        kind = tp.__metadata__[0]
+    elif tp in _KINDS:
+        kind = _KINDS[tp]
+    else:
+        raise TypeError(f"{where}: {tp!r} has no wire kind; use an alias of splice.backend (Name, Tag…)")
+    return kind + ("?" if optional else "")
+
+
+def _protocols(protocol: type) -> list[type]:
+    """The protocol classes of ``protocol``'s MRO, bases first."""
+    return [
+        k for k in reversed(protocol.__mro__) if k.__dict__.get("_is_protocol") and k is not typing.Protocol
+    ]
+
+
+def calls(protocol: type) -> dict[str, tuple[Callable[..., Any], Call]]:
+    """Every public method the protocols of ``protocol`` declare, with its mark, in order."""
+    out: dict[str, tuple[Callable[..., Any], Call]] = {}
+    for klass in _protocols(protocol):
+        for name, fn in vars(klass).items():
+            if name.startswith("_") or not inspect.isfunction(fn):
+                continue
+            call = getattr(fn, CALL_ATTR, None)
+            if call is None:
+                raise TypeError(
+                    f"{klass.__qualname__}.{name} says not how it travels: mark it @read, "
+                    "@write(role), @stream or @local (splice.backend)"
+                )
+            out[name] = (fn, call)
+    return out
+
+
+@cache
+def methods(protocol: type = Backend) -> dict[str, Method]:
+    """The wire table of ``protocol`` (a Backend protocol, an extension of it, or a class
+    deriving from them): its ``@read`` and ``@write`` methods by name."""
+    table: dict[str, Method] = {}
+    for name, (fn, call) in calls(protocol).items():
+        if call.kind not in ("read", "write"):
+            continue
+        hints = typing.get_type_hints(fn, include_extras=True)
+        names = list(inspect.signature(fn).parameters)[1:]
+        params = tuple((p, _kind(hints[p], f"{fn.__qualname__}({p})")) for p in names)
+        doc = inspect.getdoc(fn) or ""
+        table[name] = Method(name, params, hints.get("return", type(None)), call, doc)
+    return table
+
+
+METHODS: dict[str, Method] = methods(Backend)
 
 # The JSON shape of each parameter kind (the server turns these into request models).
 PARAM_SHAPES: dict[str, str] = {
@@ -178,9 +188,18 @@ def encode(value: Any) -> Any:
     raise ValidationError(f"{type(value).__name__} cannot be sent to a splice server")
 
 
-def encode_args(method: str, args: Mapping[str, Any]) -> dict[str, Any]:
+_SEQUENCES = frozenset({"krefs", "revision_specs", "edge_types"})  # any sequence goes as a list
+
+
+def encode_args(method: Method, args: Mapping[str, Any]) -> dict[str, Any]:
     """The request body of ``method`` called with ``args`` (parameter name → value)."""
-    return {name: encode(args[name]) for name, _ in METHODS[method].params}
+    body = {}
+    for name, kind in method.params:
+        value = args[name]
+        if value is not None and kind.rstrip("?") in _SEQUENCES and not isinstance(value, (list, tuple)):
+            value = list(value)
+        body[name] = encode(value)
+    return body
 
 
 # -- records from dicts -------------------------------------------------------------------
@@ -190,13 +209,15 @@ def _hints(cls: type) -> dict[str, Any]:
 
 
 def _convert(tp: Any, value: Any) -> Any:
-    if value is None:
+    if value is None or tp is type(None):
         return None
     if tp is Kref:
         return Kref(value)
     if tp is datetime:
         return from_stamp(value)
     origin = typing.get_origin(tp)
+    if origin is Annotated:
+        return _convert(tp.__origin__, value)
     if origin in (Union, types.UnionType):
         inner = [a for a in typing.get_args(tp) if a is not type(None)]
         return _convert(inner[0], value) if len(inner) == 1 else value
@@ -223,57 +244,28 @@ def from_dict(cls: type[R], data: Mapping[str, Any]) -> R:
     return cls(**kwargs)
 
 
-def _records(cls: type) -> Callable[[Any], Any]:
-    return lambda data: [from_dict(cls, d) for d in data]
+def _fields(tp: Any) -> tuple[str, ...] | None:
+    """The names a tuple result travels under, as an object (``Traversal``); else None."""
+    if typing.get_origin(tp) is Annotated and isinstance(tp.__metadata__[0], tuple):
+        return tp.__metadata__[0]
+    return None
 
 
-def _optional(decoder: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    return lambda data: None if data is None else decoder(data)
-
-
-_RESULTS: dict[str, Callable[[Any], Any]] = {
-    "project": lambda d: from_dict(ProjectRecord, d),
-    "projects": _records(ProjectRecord),
-    "space": lambda d: from_dict(SpaceRecord, d),
-    "spaces": _records(SpaceRecord),
-    "item": lambda d: from_dict(ItemRecord, d),
-    "items": _records(ItemRecord),
-    "revision": lambda d: from_dict(RevisionRecord, d),
-    "revision?": _optional(lambda d: from_dict(RevisionRecord, d)),
-    "revisions": _records(RevisionRecord),
-    "revisions?": lambda data: [None if d is None else from_dict(RevisionRecord, d) for d in data],
-    "artifact": lambda d: from_dict(ArtifactRecord, d),
-    "artifacts": _records(ArtifactRecord),
-    "edge": lambda d: from_dict(EdgeRecord, d),
-    "edges": _records(EdgeRecord),
-    "tag_events": _records(TagEvent),
-    "bundle_change": lambda d: from_dict(BundleChange, d),
-    "bundle_changes": _records(BundleChange),
-    "bundle_members": _records(BundleMember),
-    "traversal": lambda d: ([from_dict(TraversalNode, n) for n in d["nodes"]], bool(d["truncated"])),
-    "path?": _optional(_records(PathHop)),
-    "capabilities": lambda d: from_dict(EventCapabilities, d),
-    "event": lambda d: from_dict(Event, d),
-    "metadata": dict,
-    "str?": lambda d: d,
-    "strs?": list,
-    "bool": bool,
-    "int": int,
-    "none": lambda d: None,
-}
-
-
-def encode_result(method: str, value: Any) -> Any:
+def encode_result(method: Method, value: Any) -> Any:
     """A method's return value as JSON (the ``result`` of the response body)."""
-    if METHODS[method].result == "traversal":
-        nodes, truncated = value
-        return {"nodes": encode(nodes), "truncated": truncated}
+    fields = _fields(method.result)
+    if fields is not None:
+        return {name: encode(v) for name, v in zip(fields, value, strict=True)}
     return encode(value)
 
 
-def decode_result(method: str, data: Any) -> Any:
+def decode_result(method: Method, data: Any) -> Any:
     """The ``result`` of a response body back as the method's return value."""
-    return _RESULTS[METHODS[method].result](data)
+    fields = _fields(method.result)
+    if fields is not None:
+        types_ = typing.get_args(method.result.__origin__)
+        return tuple(_convert(tp, data[name]) for tp, name in zip(types_, fields, strict=True))
+    return _convert(method.result, data)
 
 
 def event_from_dict(data: Mapping[str, Any]) -> Event:
@@ -367,11 +359,11 @@ _DECODERS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def decode_args(method: str, body: Mapping[str, Any]) -> dict[str, Any]:
+def decode_args(method: Method, body: Mapping[str, Any]) -> dict[str, Any]:
     """Arguments of ``method`` from a request body, checked as the SDK checks them before
     an engine sees them (so a raw HTTP caller cannot put what the SDK refuses)."""
     out: dict[str, Any] = {}
-    for name, kind in METHODS[method].params:
+    for name, kind in method.params:
         optional = kind.endswith("?")
         value = body.get(name)
         if value is None:
@@ -397,6 +389,5 @@ def error_from_body(body: Any, status: int) -> SpliceError:
     """The typed error a server answered (by its ``code``); a plain SpliceError otherwise."""
     error = body.get("error") if isinstance(body, Mapping) else None
     if isinstance(error, Mapping) and isinstance(error.get("message"), str):
-        cls = ERRORS_BY_CODE.get(str(error.get("code")), SpliceError)
-        return cls(error["message"])
+        return error_class(str(error.get("code")))(error["message"])
     return SpliceError(f"the splice server answered HTTP {status}")

@@ -52,11 +52,11 @@ class SelfCheckReport:
 
 def run(
     host: Any,
-    *,
     kind: str,
     plugins_dir: Path,
     loaders_dir: Path,
     representation: str | None = None,
+    *,
     options: Mapping[str, Any] | None = None,
     client: Any = None,
     keep: bool = False,
@@ -91,6 +91,8 @@ def run(
         step.seconds = time.perf_counter() - started
     if not keep:
         host.set_context(before if before.project else Context())
+    if client is None and state["client"] is not None:
+        state["client"].close()  # the scratch store's
     return report
 
 
@@ -101,7 +103,7 @@ def _context(host: Any, state: dict[str, Any]) -> str:
 
     if state["client"] is None:
         folder = Path(tempfile.mkdtemp(prefix="splice-selfcheck-"))
-        state["client"] = splice.connect(f"sqlite:///{folder / 'selfcheck.db'}", user="selfcheck")
+        state["client"] = splice.Client.open(f"sqlite:///{folder / 'selfcheck.db'}", user="selfcheck")
     client = state["client"]
     with contextlib.suppress(AlreadyExistsError):  # a studio store checked before
         client.create_project(PROJECT).create_space(SPACE)
@@ -141,10 +143,11 @@ def _load(host: Any, loaders_dir: Path, representation: str | None, state: dict[
 
 
 def _update(host: Any, plugins_dir: Path, state: dict[str, Any]) -> str:
+    from splice.constants import LATEST
     from splice.host import inventory
 
     _publish(host, plugins_dir, state, "r2")
-    container = inventory.update(host, state["client"], state["container"], "latest", state["loaders"])
+    container = inventory.update(host, state["client"], state["container"], LATEST, state["loaders"])
     if host.read_container(container.key).revision != 2:
         raise RuntimeError(f"{container.key} is still at revision {container.revision} after the update")
     return f"{container.key} now at revision {container.revision}"

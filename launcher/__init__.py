@@ -9,7 +9,7 @@
     started = start(launch)  # detached, output in started.log
 
 - :mod:`.config`: the TOML layers (built-in ``apps.toml``, ``$SPLICE_APPS``, ``--config``,
-  the project's override);
+  the project's override), each checked against :mod:`.schema` (pydantic models);
 - :mod:`.discovery`: installed DCCs in their usual places on Linux, Windows and macOS;
 - :mod:`.apps`: apps and versions (configured and discovered);
 - :mod:`.context`: a space kref + a task, checked against the store;

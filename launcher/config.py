@@ -3,7 +3,8 @@
 Layers, each merged over the one before (tables key by key; any other value is
 replaced): the built-in ``apps.toml`` → the studio files (``$SPLICE_APPS``, paths
 separated by ``os.pathsep``, or ``--config``) → the project's override (project
-metadata ``launcher.config``: a TOML file; ``launcher.toml``: TOML text).
+metadata ``launcher.config``: a TOML file; ``launcher.toml``: TOML text). Each layer is
+checked on its own against :mod:`.schema` (its errors name the layer's file and key).
 """
 
 from __future__ import annotations
@@ -131,74 +132,19 @@ def project_config(config: Config, metadata: Mapping[str, str], variables: Mappi
 
 
 # -- checks: a wrong value is named with its source and key ---------------------------
-SYSTEMS = ("linux", "windows", "darwin")
-
-
-def _str_list(value: Any, where: str) -> None:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where} must be a list of strings, got {value!r}")
-
-
-def check_env(env: Any, where: str) -> None:
-    if not isinstance(env, Mapping):
-        raise ConfigError(f"{where} must be a table of VARIABLE = value, got {env!r}")
-    for name, value in env.items():
-        if isinstance(value, str):
-            continue
-        if isinstance(value, Mapping):
-            unknown = set(value) - {"set", "prepend", "append"}
-            if unknown:
-                raise ConfigError(
-                    f"{where}.{name}: unknown keys {sorted(unknown)} (allowed: set, prepend, append)"
-                )
-            for key in ("prepend", "append"):
-                if key in value:
-                    _str_list(value[key], f"{where}.{name}.{key}")
-            if "set" in value and not isinstance(value["set"], str):
-                raise ConfigError(f"{where}.{name}.set must be a string")
-            continue
-        raise ConfigError(
-            f"{where}.{name} must be a string or a table with set / prepend / append, got {value!r}"
-        )
+SCHEMA = "splice.launcher.schema:LauncherConfig"
 
 
 def _check(data: Mapping[str, Any], source: str) -> None:
-    if "tasks" in data:
-        _str_list(data["tasks"], f"{source}: tasks")
-    if "hooks" in data:
-        _str_list(data["hooks"], f"{source}: hooks")
-    if "env" in data:
-        check_env(data["env"], f"{source}: env")
-    for table in ("workspace", "runtime"):
-        if table in data and not isinstance(data[table], Mapping):
-            raise ConfigError(f"{source}: {table} must be a table")
-    apps = data.get("apps", {})
-    if not isinstance(apps, Mapping):
-        raise ConfigError(f"{source}: apps must be a table of [apps.NAME] tables")
-    for name, app in apps.items():
-        where = f"{source}: apps.{name}"
-        if not isinstance(app, Mapping):
-            raise ConfigError(f"{where} must be a table")
-        for key in ("args", "hooks"):
-            if key in app:
-                _str_list(app[key], f"{where}.{key}")
-        if "env" in app:
-            check_env(app["env"], f"{where}.env")
-        if "python" in app and not isinstance(app["python"], str):
-            raise ConfigError(f'{where}.python must be a version ("3.11") or an interpreter\'s path')
-        versions = app.get("versions", {})
-        if not isinstance(versions, Mapping):
-            raise ConfigError(f'{where}.versions must be a table of [apps.{name}.versions."X.Y"] tables')
-        for version, spec in versions.items():
-            vwhere = f"{where}.versions.{version}"
-            if not isinstance(spec, Mapping):
-                raise ConfigError(f"{vwhere} must be a table (linux / windows / darwin, args, env)")
-            for system in SYSTEMS:
-                if system in spec and not isinstance(spec[system], str):
-                    raise ConfigError(f"{vwhere}.{system} must be the executable's path (a string)")
-            if "args" in spec:
-                _str_list(spec["args"], f"{vwhere}.args")
-            if "python" in spec and not isinstance(spec["python"], str):
-                raise ConfigError(f'{vwhere}.python must be a version ("3.11") or an interpreter\'s path')
-            if "env" in spec:
-                check_env(spec["env"], f"{vwhere}.env")
+    """A layer against :class:`splice.launcher.schema.LauncherConfig` (a layer checked
+    before, with the same content, is not checked again: see :mod:`splice.documents`)."""
+    from ..documents import check
+
+    check(SCHEMA, data, source, ConfigError, remember=True)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a layer (``docs/schemas/launcher.json``), for a studio's editor."""
+    from ..documents import json_schema as schema_of
+
+    return schema_of(SCHEMA)

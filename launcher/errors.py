@@ -1,4 +1,5 @@
-"""The launcher's errors: each names what was wrong and what exists."""
+"""The launcher's errors: each names what was wrong and what exists, and registers its ``code``
+(standard library only: the wire imports it to decode them)."""
 
 from __future__ import annotations
 

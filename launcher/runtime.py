@@ -46,7 +46,6 @@ MANIFEST = "splice-runtime.json"
 MIN_PYTHON = (3, 10)
 _EXTRA = re.compile(r"extra\s*==")
 _JUNK = ("tests", "test", "bin")  # top-level folders some wheels ship (pyblish-base: tests/)
-_SETTINGS = {"root", "index_url", "find_links", "no_index", "prebuilt", "platform"}
 
 
 @dataclass(frozen=True)
@@ -121,20 +120,10 @@ def _check_python(python: DccPython, what: str) -> None:
 
 
 def check_settings(settings: Mapping[str, Any]) -> None:
-    """The ``[runtime]`` table: its keys and their types."""
-    unknown = set(settings) - _SETTINGS
-    if unknown:
-        raise ConfigError(
-            f"runtime: unknown keys {sorted(unknown)} (allowed: {', '.join(sorted(_SETTINGS))})"
-        )
-    for key in ("root", "index_url", "prebuilt", "platform"):
-        if key in settings and not isinstance(settings[key], str):
-            raise ConfigError(f"runtime.{key} must be a string, got {settings[key]!r}")
-    links = settings.get("find_links", [])
-    if not isinstance(links, list) or not all(isinstance(v, str) for v in links):
-        raise ConfigError(f"runtime.find_links must be a list of folders or URLs, got {links!r}")
-    if not isinstance(settings.get("no_index", False), bool):
-        raise ConfigError(f"runtime.no_index must be true or false, got {settings['no_index']!r}")
+    """The ``[runtime]`` table against :class:`splice.launcher.schema.Runtime`."""
+    from ..documents import check
+
+    check("splice.launcher.schema:Runtime", settings, "", ConfigError, "runtime", remember=True)
 
 
 def _root(settings: Mapping[str, Any]) -> Path:

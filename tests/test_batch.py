@@ -199,7 +199,7 @@ def test_idempotency_key_resent_returns_the_same_revisions(client: splice.Client
 
 def test_idempotency_key_across_clients(client: splice.Client, engine_url: str, assets) -> None:
     first = client.batch_create_revisions([{"item": MODEL}], idempotency_key="k-1")
-    other = splice.connect(engine_url, user="tester")
+    other = splice.Client.open(engine_url, user="tester")
     try:
         again = other.batch_create_revisions([{"item": MODEL}], idempotency_key="k-1")
     finally:

@@ -56,7 +56,7 @@ assert wood.success, wood.to_text()
 # scene A: a fresh scene in the asset's context, the texture loaded by kref, a model using it
 bpy.ops.wm.read_homefile(use_empty=True)
 host.set_context(Context(project="show", space="kref://show/assets", task="model"))
-tex = load(host, "{WOOD}", loaders=loaders_for(LOADERS_DIR))
+tex = load(host, "{WOOD}", loaders=loaders_for(LOADERS_DIR), client=client)
 body = cube("body_GEO")
 mat = bpy.data.materials.new("wood_MAT")
 mat.use_nodes = True

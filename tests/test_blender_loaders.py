@@ -83,7 +83,7 @@ def content():
     meshes = sorted(o.name.split(".")[0].removesuffix("_mesh") for o in objects if o.type == "MESH")
     return {{"meshes": meshes, "linked": [bool(c.library) for c in instanced]}}
 
-c = load(host, "kref://show/assets/hero.model?r=1", REP, loaders=loaders, loader=LOADER)
+c = load(host, "kref://show/assets/hero.model?r=1", REP, loaders=loaders, loader=LOADER, client=client)
 r = {{"container": c.to_dict(), "r1": content(),
       "holder_in_scene": c.key in bpy.context.scene.collection.children}}
 host.save_file(TMP / f"shot_{{LOADER}}.blend")
@@ -131,17 +131,18 @@ def test_default_blend_loader_links(published: Path) -> None:
         PUBLISH_HERO
         + """
 host = BlenderHost()
-c = load(host, "kref://show/assets/hero.model", "blend", loaders=loaders_for(LOADERS_DIR))
-again = load(host, "kref://show/assets/hero.model?r=1", "abc", loaders=loaders_for(LOADERS_DIR))
+found = loaders_for(LOADERS_DIR)
+c = load(host, "kref://show/assets/hero.model", "blend", loaders=found, client=client)
+again = load(host, "kref://show/assets/hero.model?r=1", "abc", loaders=found, client=client)
 r = {"first": [c.loader, c.kref, c.key], "second": [again.loader, again.key]}
 r["not_found"] = raises(NotFoundError, load, host, "kref://show/assets/hero.model?r=9", "blend",
-                        loaders=loaders_for(LOADERS_DIR))
+                        loaders=found, client=client)
 r["no_rep"] = raises(NotFoundError, load, host, "kref://show/assets/hero.model?r=1", "fbx",
-                     loaders=loaders_for(LOADERS_DIR))
+                     loaders=found, client=client)
 bpy.data.collections.new("hero_03:hero")  # an artist's collection has the name the holder needs
 libraries = len(bpy.data.libraries)
 r["taken"] = raises(AlreadyExistsError, load, host, "kref://show/assets/hero.model?r=1", "blend",
-                    loaders=loaders_for(LOADERS_DIR), namespace="hero_03")
+                    loaders=found, namespace="hero_03", client=client)
 r["libraries_unchanged"] = len(bpy.data.libraries) == libraries
 r["keys"] = [x.key for x in host.ls_containers()]
 emit(r)
@@ -161,7 +162,7 @@ def test_image_loader_load_update_remove(published: Path) -> None:
         + """
 host = BlenderHost()
 loaders = loaders_for(LOADERS_DIR)
-c = load(host, "kref://show/assets/wood.texture?r=1", loaders=loaders)
+c = load(host, "kref://show/assets/wood.texture?r=1", loaders=loaders, client=client)
 image = bpy.data.images[c.data["image"]]
 r = {"container": c.to_dict(), "size": list(image.size), "managed": image.get("splice_container")}
 updated = inventory.update(host, client, c.key, "latest", loaders)
@@ -192,8 +193,8 @@ def test_link_loader_shared_library_and_switch(published: Path) -> None:
         + """
 host = BlenderHost()
 loaders = loaders_for(LOADERS_DIR)
-a = load(host, "kref://show/assets/hero.model?r=1", "blend", loaders=loaders)
-b = load(host, "kref://show/assets/hero.model?r=1", "blend", loaders=loaders)
+a = load(host, "kref://show/assets/hero.model?r=1", "blend", loaders=loaders, client=client)
+b = load(host, "kref://show/assets/hero.model?r=1", "blend", loaders=loaders, client=client)
 
 def linked(key):
     empty = next(o for o in host.holder(key).objects if o.instance_collection)
@@ -204,7 +205,7 @@ r = {"shared": len(bpy.data.libraries)}
 inventory.update(host, client, a.key, "latest", loaders)
 r["a"], r["b"] = linked(a.key), linked(b.key)
 r["libraries_after_update"] = len(bpy.data.libraries)
-c = load(host, "kref://show/assets/hero.model?r=1", "blend", loaders=loaders)
+c = load(host, "kref://show/assets/hero.model?r=1", "blend", loaders=loaders, client=client)
 inventory.update(host, client, c.key, "latest", loaders)  # r2's file is linked already (by a)
 r["c"] = linked(c.key)
 r["libraries_after_c"] = len(bpy.data.libraries)

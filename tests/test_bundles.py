@@ -111,7 +111,7 @@ def test_history_says_who_did_what_when(client: splice.Client, engine_url: str, 
     assert isinstance(history[0].member_item_kref, splice.Kref)
 
     # another writer is recorded as such
-    other = splice.connect(engine_url, user="someone-else")
+    other = splice.Client.open(engine_url, user="someone-else")
     try:
         other.get_bundle(bundle.kref).add_member(TEXTURE)
         assert bundle.get_history()[-1].author == "someone-else"

@@ -160,7 +160,7 @@ def test_event_fields(client: splice.Client) -> None:
 
 def test_author_is_the_writer(engine_url: str, client: splice.Client) -> None:
     client.create_project("show")
-    other = splice.connect(engine_url, user="jane")
+    other = splice.Client.open(engine_url, user="jane")
     try:
         other.create_project("other")
         assert [(e.kref, e.author) for e in replay(client)] == [
@@ -435,7 +435,7 @@ def test_live_subscriber_in_a_thread_receives_a_later_write(
     listener.start()
     assert ready.wait(5)
     time.sleep(0.05)
-    writer = splice.connect(engine_url, user="writer")
+    writer = splice.Client.open(engine_url, user="writer")
     try:
         started = time.monotonic()
         writer.get_item(item.kref).create_revision()
@@ -457,7 +457,7 @@ def test_group_members_share_one_position(engine_url: str, client: splice.Client
     for i in range(12):
         p.create_space(f"s{i:02d}")
     everything = replay(client, routing_key_filter="space.created")
-    other = splice.connect(engine_url, user="worker-2")
+    other = splice.Client.open(engine_url, user="worker-2")
     try:
         a = client.event_stream(routing_key_filter="space.created", from_beginning=True,
                                 consumer_group="render", timeout=0)

@@ -112,7 +112,7 @@ def test_publish_as_a_farm_process(show: Show) -> None:
 
 def test_stdout_to_stderr_moves_c_level_writes_too(capfd: pytest.CaptureFixture[str]) -> None:
     """What an exporter writes to file descriptor 1 from C must not reach stdout under --json."""
-    from splice.cli_host import stdout_to_stderr
+    from splice.cli.scenes import stdout_to_stderr
 
     print("before", flush=True)
     with stdout_to_stderr():

@@ -248,9 +248,9 @@ def session(
     monkeypatch.setenv("SPLICE_FILE_CACHE", str(tmp_path / "cache"))
     monkeypatch.delenv("SPLICE_LOADER_PATH", raising=False)
     monkeypatch.delenv("PYBLISHPLUGINPATH", raising=False)
-    store = splice.connect(f"sqlite:///{tmp_path / 'store.db'}", user="tester")  # the default client
+    store = splice.Client.open(f"sqlite:///{tmp_path / 'store.db'}", user="tester")
     store.create_project("show", metadata={"files.store": str(tmp_path / "files")}).create_space("assets")
-    host = current.install(dcc.host())
+    host = current.install(dcc.host(), client=store)  # the installed host's store
     host.set_context(Context(project="show", space="kref://show/assets", task="work"))
     menu = dcc.menu()
     if dcc.name == "houdini":  # its menu is MainMenuCommon.xml (checked in test_hosts_dcc.py)
@@ -357,8 +357,8 @@ def test_publish_without_instances_and_a_bad_kref_are_messages(session: Session)
 def test_an_unreachable_store_is_a_message_from_every_entry(
     session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(splice.client, "_default", None)  # the next default_client() connects…
-    monkeypatch.setenv("SPLICE_URL", "http://127.0.0.1:9")  # …to a server that is not there
+    current.install(session.host)  # no client: the next action opens $SPLICE_URL…
+    monkeypatch.setenv("SPLICE_URL", "http://127.0.0.1:9")  # …a server that is not there
     monkeypatch.setenv("SPLICE_TOKEN", "spl_test")
     report = session.click("Publish")
     assert not report.success and report.stopped_at == "connect"

@@ -341,13 +341,13 @@ def test_a_host_that_cannot_name_its_scene_file_fails_the_collection(show: Show,
 def test_an_unreachable_store_is_a_failure_not_an_exception(
     show: Show, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from splice.errors import EngineError
-
-    def unreachable() -> None:
-        raise EngineError("splice server http://studio:8400 did not answer")
-
-    monkeypatch.setattr(splice, "default_client", unreachable)
-    report = publish.publish(scene_with_hero(show), paths=[PLUGINS_DIR])
+    host = splice.host.install(scene_with_hero(show))  # no client: the publish opens $SPLICE_URL…
+    monkeypatch.setenv("SPLICE_URL", "http://127.0.0.1:9")  # …a server that is not there
+    monkeypatch.setenv("SPLICE_TOKEN", "spl_test")
+    try:
+        report = publish.publish(host, paths=[PLUGINS_DIR])
+    finally:
+        splice.host.uninstall()
     assert report.stopped_at == "connect" and not report.success
     assert "did not answer" in report.failures[0].message
 

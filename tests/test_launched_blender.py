@@ -102,8 +102,8 @@ emit()
 LAYOUT_UPDATE = (
     PRELUDE
     + """
-from splice.host import inventory
-before = inventory.check(host, splice.default_client(), "latest")
+from splice.host import current, inventory
+before = inventory.check(host, current.client(), "latest")
 OUT["before"] = [[e.status, e.current, e.wanted] for e in before]
 OUT["update"] = op(bpy.ops.splice.update_all)
 OUT["containers"] = [[c.kref, c.representation] for c in host.ls_containers()]

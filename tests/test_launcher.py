@@ -679,7 +679,7 @@ def test_two_launches_at_once_make_the_workspace_once(studio, tmp_path: Path) ->
     url = f"sqlite:///{tmp_path / 'store.db'}"
 
     def one(_: int) -> str:
-        with splice.connect(url, user="tester") as own:
+        with splice.Client.open(url, user="tester") as own:
             return prepare(own, SHOT, "fx", "fake", config_paths=[config]).lock_sha256
 
     with ThreadPoolExecutor(2) as pool:

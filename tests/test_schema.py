@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 import types
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 
@@ -20,9 +21,10 @@ STAMP = "2024-06-01T12:00:00.000000Z"
 
 
 @pytest.fixture(autouse=True)
-def _keep_default_client(monkeypatch: pytest.MonkeyPatch) -> None:
-    """connect() makes the module-level default; put the previous one back afterwards."""
-    monkeypatch.setattr(splice.client, "_default", splice.client._default)
+def _forget_default_client() -> Iterator[None]:
+    """connect() makes the module-level default (closing the one before): forget it afterwards."""
+    yield
+    splice.disconnect()
 
 
 def _raw(path: Path) -> sqlite3.Connection:
@@ -219,14 +221,14 @@ def test_module_functions_connect_by_themselves(tmp_path: Path, monkeypatch: pyt
     url = f"sqlite:///{tmp_path / 'implicit.db'}"
     monkeypatch.setenv("SPLICE_URL", url)
     monkeypatch.setenv("SPLICE_USER", "implicit-user")
-    monkeypatch.setattr(splice.client, "_default", None)
+    splice.disconnect()
     project = splice.create_project("show")
     try:
         assert project.author == "implicit-user"
-        assert splice.client._default is not None and splice.client._default.backend.url == url
+        assert splice.default_client().backend.url == url
         assert [p.name for p in splice.get_projects()] == ["show"]
     finally:
-        splice.client._default.close()
+        splice.disconnect()
 
 
 @pytest.mark.parametrize("url", ["nosuchdb://host/db", "ftp://nas/store", "Weird+Scheme://x"])

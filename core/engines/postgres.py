@@ -4,7 +4,8 @@
 its tables in one schema of that database (``splice`` unless ``schema=`` says
 otherwise; the server gives each tenant its own), creating and upgrading it in
 place on connect. Everything but connections and dialect is
-:class:`~splice.engines.sql.SQLBackend`.
+:class:`~splice.engines.sql.SQLBackend`; this module fills in the hooks of
+:mod:`splice.engines.sql.dialect`.
 
 - Writers of one schema take a transaction-level advisory lock first, so they
   commit one after another: revision numbers stay gapless and event ids are

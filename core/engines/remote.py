@@ -18,46 +18,44 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import suppress
-from datetime import datetime
 from typing import Any
 
+from ..backend import Backend
 from ..client import default_user
 from ..errors import AuthenticationError, EngineError, SpliceError, ValidationError
 from ..events import event_filter
-from ..kref import Kref
-from ..records import (
-    ArtifactRecord,
-    ArtifactSpec,
-    BundleChange,
-    BundleMember,
-    EdgeRecord,
-    Event,
-    EventCapabilities,
-    ItemQuery,
-    ItemRecord,
-    Metadata,
-    PathHop,
-    ProjectRecord,
-    RevisionRecord,
-    RevisionSpec,
-    SpaceRecord,
-    TagEvent,
-    TraversalNode,
+from ..records import Event
+from ..wire import (
+    API_PREFIX,
+    Method,
+    calls,
+    decode_result,
+    encode_args,
+    error_from_body,
+    event_from_dict,
+    methods,
 )
-from ..wire import API_PREFIX, METHODS, decode_result, encode_args, error_from_body, event_from_dict
 
 ACT_AS_HEADER = "X-Splice-Act-As"
 _RETRY_STATUS = frozenset({502, 503, 504})
 _LONG_POLL = 25.0  # seconds one pull of a consumer group waits at most
 
 
-class RemoteBackend:
-    """A :class:`~splice.backend.Backend` that forwards every call to a splice server."""
+class RemoteBackend(Backend):
+    """A :class:`~splice.backend.Backend` that forwards every call to a splice server.
+
+    Its ``@read`` and ``@write`` methods are made from the protocol (see :func:`forward`),
+    so a subclass that also derives from an extension protocol forwards that one's too."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        forward(cls)
 
     def __init__(
         self,
@@ -162,171 +160,12 @@ class RemoteBackend:
             error = EngineError(f"splice server {self.url} answered HTTP {response.status_code}")
         raise error
 
-    def _call(self, method: str, **args: Any) -> Any:
-        spec = METHODS[method]
-        retry = spec.read or (method == "batch_create_revisions" and args.get("idempotency_key") is not None)
-        result = self._request("POST", spec.path, encode_args(method, args), retry=retry)
+    def _call(self, method: Method, args: dict[str, Any]) -> Any:
+        result = self._request("POST", method.path, encode_args(method, args), retry=method.retry(args))
         return decode_result(method, result)
 
     def close(self) -> None:
         self._session.close()
-
-    # -- projects, spaces, items -------------------------------------------------
-    def create_project(self, name: str, description: str, metadata: Metadata) -> ProjectRecord:
-        return self._call("create_project", name=name, description=description, metadata=metadata)
-
-    def get_project(self, name: str) -> ProjectRecord:
-        return self._call("get_project", name=name)
-
-    def list_projects(self) -> list[ProjectRecord]:
-        return self._call("list_projects")
-
-    def create_space(self, parent: Kref, name: str, metadata: Metadata) -> SpaceRecord:
-        return self._call("create_space", parent=parent, name=name, metadata=metadata)
-
-    def get_space(self, kref: Kref) -> SpaceRecord:
-        return self._call("get_space", kref=kref)
-
-    def list_spaces(self, parent: Kref, recursive: bool) -> list[SpaceRecord]:
-        return self._call("list_spaces", parent=parent, recursive=recursive)
-
-    def create_item(self, parent: Kref, name: str, kind: str, metadata: Metadata) -> ItemRecord:
-        return self._call("create_item", parent=parent, name=name, kind=kind, metadata=metadata)
-
-    def get_item(self, kref: Kref) -> ItemRecord:
-        return self._call("get_item", kref=kref)
-
-    def find_items(self, query: ItemQuery) -> list[ItemRecord]:
-        return self._call("find_items", query=query)
-
-    # -- revisions ---------------------------------------------------------------
-    def create_revision(self, item: Kref, metadata: Metadata) -> RevisionRecord:
-        return self._call("create_revision", item=item, metadata=metadata)
-
-    def batch_create_revisions(
-        self, specs: Sequence[RevisionSpec], idempotency_key: str | None
-    ) -> list[RevisionRecord]:
-        return self._call("batch_create_revisions", specs=list(specs), idempotency_key=idempotency_key)
-
-    def get_revision(self, kref: Kref) -> RevisionRecord:
-        return self._call("get_revision", kref=kref)
-
-    def batch_get_revisions(self, krefs: Sequence[Kref]) -> list[RevisionRecord | None]:
-        return self._call("batch_get_revisions", krefs=list(krefs))
-
-    def list_revisions(self, item: Kref) -> list[RevisionRecord]:
-        return self._call("list_revisions", item=item)
-
-    def get_revision_by_time(self, item: Kref, at: datetime, tag: str | None) -> RevisionRecord | None:
-        return self._call("get_revision_by_time", item=item, at=at, tag=tag)
-
-    def peek_next_revision(self, item: Kref) -> int:
-        return self._call("peek_next_revision", item=item)
-
-    def tag_revision(self, revision: Kref, tag: str) -> RevisionRecord:
-        return self._call("tag_revision", revision=revision, tag=tag)
-
-    def untag_revision(self, revision: Kref, tag: str) -> RevisionRecord:
-        return self._call("untag_revision", revision=revision, tag=tag)
-
-    def tag_history(self, item: Kref, tag: str | None) -> list[TagEvent]:
-        return self._call("tag_history", item=item, tag=tag)
-
-    def was_tagged(self, revision: Kref, tag: str, at: datetime | None) -> bool:
-        return self._call("was_tagged", revision=revision, tag=tag, at=at)
-
-    def set_deprecated(self, kref: Kref, deprecated: bool) -> None:
-        self._call("set_deprecated", kref=kref, deprecated=deprecated)
-
-    def set_default_artifact(self, revision: Kref, name: str) -> RevisionRecord:
-        return self._call("set_default_artifact", revision=revision, name=name)
-
-    # -- artifacts -----------------------------------------------------------------
-    def create_artifact(self, revision: Kref, spec: ArtifactSpec) -> ArtifactRecord:
-        return self._call("create_artifact", revision=revision, spec=spec)
-
-    def get_artifact(self, kref: Kref) -> ArtifactRecord:
-        return self._call("get_artifact", kref=kref)
-
-    def list_artifacts(self, revision: Kref) -> list[ArtifactRecord]:
-        return self._call("list_artifacts", revision=revision)
-
-    def resolve_many(self, krefs: Sequence[Kref]) -> list[str | None]:
-        return self._call("resolve_many", krefs=list(krefs))
-
-    # -- edges and traversal ---------------------------------------------------------
-    def create_edge(self, source: Kref, target: Kref, edge_type: str, metadata: Metadata) -> EdgeRecord:
-        return self._call("create_edge", source=source, target=target, edge_type=edge_type, metadata=metadata)
-
-    def list_edges(self, revision: Kref, edge_type: str | None, direction: int) -> list[EdgeRecord]:
-        return self._call("list_edges", revision=revision, edge_type=edge_type, direction=direction)
-
-    def delete_edge(self, source: Kref, target: Kref, edge_type: str) -> None:
-        self._call("delete_edge", source=source, target=target, edge_type=edge_type)
-
-    def traverse(
-        self,
-        revision: Kref,
-        direction: int,
-        edge_types: Sequence[str] | None,
-        max_depth: int,
-        limit: int | None,
-    ) -> tuple[list[TraversalNode], bool]:
-        return self._call(
-            "traverse",
-            revision=revision,
-            direction=direction,
-            edge_types=list(edge_types) if edge_types is not None else None,
-            max_depth=max_depth,
-            limit=limit,
-        )
-
-    def find_path(
-        self, source: Kref, target: Kref, edge_types: Sequence[str] | None, max_depth: int
-    ) -> list[PathHop] | None:
-        return self._call(
-            "find_path",
-            source=source,
-            target=target,
-            edge_types=list(edge_types) if edge_types is not None else None,
-            max_depth=max_depth,
-        )
-
-    # -- bundles -------------------------------------------------------------------
-    def add_bundle_member(self, bundle: Kref, member: Kref, metadata: Metadata) -> BundleChange:
-        return self._call("add_bundle_member", bundle=bundle, member=member, metadata=metadata)
-
-    def remove_bundle_member(self, bundle: Kref, member: Kref, metadata: Metadata) -> BundleChange:
-        return self._call("remove_bundle_member", bundle=bundle, member=member, metadata=metadata)
-
-    def list_bundle_members(self, bundle: Kref, revision_number: int | None) -> list[BundleMember]:
-        return self._call("list_bundle_members", bundle=bundle, revision_number=revision_number)
-
-    def bundle_history(self, bundle: Kref) -> list[BundleChange]:
-        return self._call("bundle_history", bundle=bundle)
-
-    # -- metadata and deletion -------------------------------------------------------
-    def set_metadata(self, kref: Kref, metadata: Metadata) -> Metadata:
-        return self._call("set_metadata", kref=kref, metadata=metadata)
-
-    def emit_event(self, kref: Kref, routing_key: str, metadata: dict[str, str]) -> Event:
-        return self._call("emit_event", kref=kref, routing_key=routing_key, metadata=metadata)
-
-    def set_attribute(self, kref: Kref, key: str, value: str) -> None:
-        self._call("set_attribute", kref=kref, key=key, value=value)
-
-    def get_attribute(self, kref: Kref, key: str) -> str | None:
-        return self._call("get_attribute", kref=kref, key=key)
-
-    def delete_attribute(self, kref: Kref, key: str) -> bool:
-        return self._call("delete_attribute", kref=kref, key=key)
-
-    def delete(self, kref: Kref, force: bool) -> None:
-        self._call("delete", kref=kref, force=force)
-
-    # -- events --------------------------------------------------------------------
-    def event_capabilities(self) -> EventCapabilities:
-        return self._call("event_capabilities")
 
     def event_stream(
         self,
@@ -348,6 +187,42 @@ class RemoteBackend:
                 self, routing_key_filter, kref_filter, cursor, from_beginning, consumer_group, timeout
             )
         return _SseStream(self, routing_key_filter, kref_filter, cursor, from_beginning, timeout)
+
+
+def _forwarder(method: Method, declared: Callable[..., Any]) -> Callable[..., Any]:
+    names = tuple(name for name, _ in method.params)
+
+    def call(self: RemoteBackend, *args: Any, **kwargs: Any) -> Any:
+        if len(args) > len(names):
+            raise TypeError(f"{method.name}() takes {len(names)} arguments, {len(args)} given")
+        bound = dict(zip(names, args, strict=False))  # fewer args than names: kwargs fill in
+        for key, value in kwargs.items():
+            if key in bound or key not in names:
+                raise TypeError(f"{method.name}() got an unexpected or repeated argument {key!r}")
+            bound[key] = value
+        if len(bound) < len(names):
+            raise TypeError(f"{method.name}() is missing {[n for n in names if n not in bound]}")
+        return self._call(method, bound)
+
+    return functools.wraps(declared)(call)  # the protocol's name, docstring and signature
+
+
+def forward(cls: type) -> None:
+    """Give ``cls`` a forwarding method for each ``@read`` / ``@write`` method of its protocols
+    that no class of it implements; refuse a ``@stream`` / ``@local`` one left unimplemented."""
+    for name, (declared, call) in calls(cls).items():
+        owner = next(k for k in cls.__mro__ if name in vars(k))
+        if not owner.__dict__.get("_is_protocol"):
+            continue  # implemented (or forwarded already) by a class of the engine
+        table = methods(owner)  # cached per protocol: Backend's is wire.METHODS
+        if name not in table:
+            raise TypeError(f"{cls.__qualname__} must implement {name}: {call.kind} methods are not sent")
+        forwarder = _forwarder(table[name], declared)
+        forwarder.__qualname__ = f"{cls.__qualname__}.{name}"
+        setattr(cls, name, forwarder)
+
+
+forward(RemoteBackend)
 
 
 def _query(**params: Any) -> dict[str, str]:

@@ -3,7 +3,8 @@
 Many processes may share the file: writes take SQLite's write lock at once
 (``BEGIN IMMEDIATE``) and wait for it (``busy_timeout``), so revision numbers
 stay gapless and nothing is lost. Each thread gets its own connection.
-Everything else is :class:`~splice.engines.sql.SQLBackend`.
+Everything else is :class:`~splice.engines.sql.SQLBackend`; this module fills in
+the hooks of :mod:`splice.engines.sql.dialect`.
 """
 
 from __future__ import annotations

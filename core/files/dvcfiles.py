@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 from .config import StoreConfig, cache_dir
-from .hashing import Content
 
 REMOTE = "splice"
 MARKER = "# written by splice (splice pull): the project's file store as dvc remote 'splice'"
@@ -56,9 +55,3 @@ def write_dvc_file(folder: Path, filename: str, oid: str, size: int, nfiles: int
     path = folder / f"{filename}.dvc"
     path.write_text("outs:\n" + "\n".join(out) + "\n", encoding="utf-8")
     return path
-
-
-def content_dvc_file(folder: Path, filename: str, content: Content) -> Path:
-    return write_dvc_file(
-        folder, filename, content.oid, content.size, content.nfiles if content.is_dir else None
-    )

@@ -1,4 +1,5 @@
-"""The errors of :mod:`splice.files`; each derives from :class:`splice.errors.SpliceError`."""
+"""The errors of :mod:`splice.files`; each derives from :class:`splice.errors.SpliceError` and
+registers its ``code`` (standard library only: the wire imports it to decode them)."""
 
 from __future__ import annotations
 
@@ -25,4 +26,4 @@ class ChecksumError(FileStoreError):
 class SourceError(ValidationError):
     """A file or folder to store or ingest is missing, unreadable or escapes its root."""
 
-    code = "validation"
+    code = "file_source"

@@ -74,7 +74,7 @@ def pull(
     link: bool = False,
     progress: bool = False,
     dvc_files: bool = True,
-    client: Client | None = None,
+    client: Client,
 ) -> list[Path]:
     """Fetch the files of a revision (or of one artifact, ``a=NAME``) and place each
     artifact at ``to/<filename>``; return those paths.
@@ -85,9 +85,7 @@ def pull(
     edited in place). ``dvc_files`` also writes ``.dvc/config`` and ``<filename>.dvc``, so
     ``dvc status`` / ``dvc pull`` work in ``to`` without splice.
     """
-    from .. import default_client
-
-    items = select(client or default_client(), kref)
+    items = select(client, kref)
     names = [_filename(i) for i in items]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
@@ -113,13 +111,11 @@ def checkouts_dir() -> Path:
 
 
 def resolve(
-    kref: Kref | str, fetch: bool = True, *, progress: bool = False, client: Client | None = None
+    kref: Kref | str, fetch: bool = True, *, progress: bool = False, client: Client
 ) -> str:
     """The artifact's location; with ``fetch`` (and stored files), a local path to its
     verified files, fetched once per content hash into :func:`checkouts_dir`."""
-    from .. import default_client
-
-    c = client or default_client()
+    c = client
     if not fetch:
         return c.resolve(kref)
     artifact = c.get_artifact(kref)

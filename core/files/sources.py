@@ -159,13 +159,11 @@ def _location(source: str, config: Any, oid: str) -> str:
         return validate.location(f"{base}/files/md5/{oid[:2]}/{oid[2:]}")
 
 
-def status(kref: Kref | str, *, check_sources: bool = True, client: Client | None = None) -> list[FileStatus]:
+def status(kref: Kref | str, *, check_sources: bool = True, client: Client) -> list[FileStatus]:
     """For each stored artifact a kref selects: is its content in its store, and (for
     ingested ones) has its source changed since the import?"""
-    from .. import default_client
-
     out = []
-    for item in select(client or default_client(), kref):
+    for item in select(client, kref):
         out.append(_status(item, check_sources))
     return out
 

@@ -12,7 +12,8 @@ A stage is declared in the item's metadata under ``files.stages`` as JSON::
               -c:v libx264 -pix_fmt yuv420p {out}"}]
 
 ``deps`` name artifacts of the revision; ``{name}`` in ``cmd`` is the path of that
-artifact in the stage folder and ``{out}`` the output's.
+artifact in the stage folder and ``{out}`` the output's. The declaration's model (and
+JSON Schema) is :mod:`splice.files.schema`, imported only when stages are read.
 """
 
 from __future__ import annotations
@@ -23,14 +24,13 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ValidationError
-from ..kref import check_artifact_name
 from .config import cache_dir
 from .errors import FileStoreError
 from .fetch import pull
-from .hashing import check_relpath, hash_path
+from .hashing import hash_path
 from .publish import store
 
 if TYPE_CHECKING:
@@ -52,16 +52,17 @@ class Stage:
 
     @classmethod
     def from_dict(cls, data: object) -> Stage:
-        if not isinstance(data, dict) or not {"name", "cmd", "deps", "out"} <= data.keys():
-            raise ValidationError(f"a stage is {{name, cmd, deps, out}}, not {data!r}")
-        deps = data["deps"]
-        if not isinstance(deps, list) or not deps or not all(isinstance(d, str) for d in deps):
-            raise ValidationError(f"stage {data['name']!r}: deps must be a non-empty list of artifact names")
-        if not isinstance(data["cmd"], str) or not data["cmd"].strip():
-            raise ValidationError(f"stage {data['name']!r}: cmd must be a command line")
-        out = check_relpath(str(data["out"]))
-        name = check_artifact_name(data["name"])
-        stage = cls(name, data["cmd"], tuple(map(check_artifact_name, deps)), out)
+        """A stage from its declaration (checked against :class:`splice.files.schema.Stage`)."""
+        from ..documents import validate
+        from .schema import Stage as Declared
+
+        name = data.get("name") if isinstance(data, dict) else None
+        where = f"stage {name!r}" if isinstance(name, str) else "a stage"
+        return cls._of(validate(Declared, data, where, ValidationError))
+
+    @classmethod
+    def _of(cls, declared: Any) -> Stage:
+        stage = cls(declared.name, declared.cmd, tuple(declared.deps), declared.out)
         unknown = sorted({f for f in _FIELD.findall(stage.cmd)} - {"out", *stage.deps})
         if unknown:
             raise ValidationError(f"stage {stage.name!r}: cmd names {{{unknown[0]}}}; it may name "
@@ -79,17 +80,21 @@ class Derived:
 
 
 def declared(revision: Revision) -> list[Stage]:
-    """The stages the revision's item declares (``files.stages`` in its metadata)."""
-    raw = revision.get_item().metadata.get(STAGES_KEY)
+    """The stages the revision's item declares (``files.stages`` in its metadata), checked
+    against :class:`splice.files.schema.Stages`."""
+    item = revision.get_item()
+    raw = item.metadata.get(STAGES_KEY)
     if not raw:
         return []
+    from ..documents import validate
+    from .schema import Stages
+
     try:
         data = json.loads(raw)
     except ValueError as exc:
         raise ValidationError(f"{STAGES_KEY} is not JSON: {exc}") from None
-    if not isinstance(data, list):
-        raise ValidationError(f"{STAGES_KEY} must be a JSON list of stages")
-    return [Stage.from_dict(d) for d in data]
+    stages = validate(Stages, data, str(item.kref), ValidationError, STAGES_KEY)
+    return [Stage._of(s) for s in stages.root]
 
 
 def stage_dir(revision: Revision) -> Path:
@@ -125,7 +130,9 @@ def derive(
     folder.mkdir(parents=True, exist_ok=True)
     paths: dict[str, str] = {}
     for dep in sorted({d for s in todo for d in s.deps}):
-        [placed] = pull(revision.kref.with_artifact(dep), to=folder, progress=progress)
+        [placed] = pull(
+            revision.kref.with_artifact(dep), to=folder, progress=progress, client=revision._client
+        )
         paths[dep] = placed.name
     (folder / "dvc.yaml").write_text(_yaml(todo, paths), encoding="utf-8")
     ran = _repro(folder, [s.name for s in todo])

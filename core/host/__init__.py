@@ -2,7 +2,12 @@
 
 - :mod:`splice.host.interface` — the :class:`Host` protocol and its plain records
   (:class:`Context`, :class:`Container`, :class:`Instance`).
-- :mod:`splice.host.current` — the host installed in this process, the launcher's context.
+- :mod:`splice.host.current` — the host installed in this process, its store, the launcher's context.
+- :mod:`splice.host.registry` — register / deregister / registered of loaders, creators,
+  plug-in paths and hooks; :class:`~splice.host.registry.Discovered` (what a discovery found
+  and the broken plug-ins it went past).
+- :mod:`splice.host.adapters` — adapters by name, and the ``install`` / ``open_scene`` all share.
+- :mod:`splice.host.menus` — the entries of every DCC's splice menu over its dialogs.
 - :mod:`splice.host.memory` — :class:`MemoryHost`, the in-memory reference host.
 - :mod:`splice.host.marked` — :class:`~splice.host.marked.MarkedHost`, the Host over JSON
   on marker nodes that DCC adapters subclass (imported on use).
@@ -35,6 +40,20 @@ from .inventory import (
 )
 from .loading import load, loaders_for
 from .memory import MemoryHost
+from .registry import (
+    deregister_creator,
+    deregister_hook,
+    deregister_loader,
+    deregister_plugin_path,
+    register_creator,
+    register_hook,
+    register_loader,
+    register_plugin_path,
+    registered_creators,
+    registered_hooks,
+    registered_loaders,
+    registered_plugin_paths,
+)
 
 __all__ = [
     "KINDS",
@@ -48,6 +67,10 @@ __all__ = [
     "check",
     "context_from_env",
     "create",
+    "deregister_creator",
+    "deregister_hook",
+    "deregister_loader",
+    "deregister_plugin_path",
     "discover_loaders",
     "install",
     "is_installed",
@@ -55,6 +78,14 @@ __all__ = [
     "loaders_for",
     "ls",
     "outdated",
+    "register_creator",
+    "register_hook",
+    "register_loader",
+    "register_plugin_path",
+    "registered_creators",
+    "registered_hooks",
+    "registered_loaders",
+    "registered_plugin_paths",
     "remove",
     "switch",
     "uninstall",

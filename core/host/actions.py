@@ -8,9 +8,9 @@ message (which says what to do); any other exception shows a short message namin
 failed and where, with its traceback logged (``console`` says where the artist finds it).
 Nothing raises out of a menu callback.
 
-The actions themselves raise; they work on :func:`splice.host.current.current` and the
-store of ``splice.default_client()`` (or ``client``); pyblish and the store are imported
-only when an action runs.
+The actions themselves raise; they work on :func:`splice.host.current.current` and its
+store, :func:`splice.host.current.client` (or ``client``); pyblish and the store are
+imported only when an action runs.
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, ParamSpec, Protocol, TypeVar
 
+from ..constants import LATEST
 from ..errors import SpliceError, ValidationError
+from .current import client as host_client
 from .current import current
 
 if TYPE_CHECKING:
@@ -210,7 +212,7 @@ def load(
         (representation or "").strip() or None,
         loaders=loaders_for(loaders_dir),
         namespace=(namespace or "").strip() or None,
-        client=client,
+        client=client or host_client(),
     )
     tell("load", f"loaded {container.kref} as {container.key}", "info")
     return container
@@ -229,17 +231,16 @@ def publish(
     nothing was published, its repair hint saying what to click (``repair_hint``)."""
     from .publish import publish as run_publish
 
-    report = run_publish(current(), client, paths=[plugins_dir], repair=repair)
+    report = run_publish(current(), client, paths=[plugins_dir], repair=repair)  # None: the host's
     tell("publish", report.to_text(repair_hint), "info" if report.success else "error")
     return report
 
 
 def inventory(tell: Tell, noun: str = "scene", client: Client | None = None) -> list[InventoryEntry]:
     """Tell each container's status against the latest revision (one round trip)."""
-    from .. import default_client
     from . import inventory as inv
 
-    entries = inv.check(current(), client or default_client(), "latest")
+    entries = inv.check(current(), client or host_client(), LATEST)
     lines = [f"{e.container.key}: {e.status} (r{e.current} → {e.wanted})" for e in entries]
     outdated = any(e.status != "current" for e in entries)
     tell("inventory", "\n".join(lines) or f"no containers in the {noun}", "warning" if outdated else "info")
@@ -248,11 +249,10 @@ def inventory(tell: Tell, noun: str = "scene", client: Client | None = None) -> 
 
 def update_all(loaders_dir: Path, tell: Tell, client: Client | None = None) -> list[Container]:
     """Update every outdated container to its latest revision through its loader."""
-    from .. import default_client
     from . import inventory as inv
     from .loading import loaders_for
 
-    written = inv.update_all(current(), client or default_client(), "latest", loaders_for(loaders_dir))
+    written = inv.update_all(current(), client or host_client(), LATEST, loaders_for(loaders_dir))
     keys = ", ".join(c.key for c in written)
     tell("update all", f"updated {len(written)}: {keys}" if written else "everything is up to date", "info")
     return written

@@ -10,17 +10,87 @@ splice registers ``memory`` (:class:`~splice.host.MemoryHost`) and ``blender`` (
 from __future__ import annotations
 
 import importlib
+import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING, Generic, NamedTuple, Protocol, TypeVar
 
 from ..errors import NotFoundError, ValidationError
 from .interface import Host
+from .registry import Discovered
 
-__all__ = ["ENTRY_POINT_GROUP", "Adapter", "adapter", "adapter_names"]
+if TYPE_CHECKING:
+    from ..client import Client
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "Adapter",
+    "Folders",
+    "Installer",
+    "adapter",
+    "adapter_names",
+    "discover_adapters",
+    "folders",
+]
 
 ENTRY_POINT_GROUP = "splice.hosts"
+A = TypeVar("A")
+H = TypeVar("H", bound=Host)
+
+
+class Folders(NamedTuple):
+    """An adapter package's folders: its pyblish plug-ins, loaders and start-up files."""
+
+    package: Path
+    plugins: Path
+    loaders: Path
+    startup: Path
+
+
+def folders(init_file: str) -> Folders:
+    """The folders of the adapter package whose ``__init__.py`` is ``init_file``."""
+    package = Path(init_file).resolve().parent
+    plugins = package / "plugins"
+    return Folders(package, plugins / "publish", plugins / "load", package / "startup")
+
+
+class _MakeHost(Protocol[A, H]):
+    def __call__(self, api: A | None, /) -> H: ...
+
+
+class Installer(Generic[A, H]):
+    """``install`` and ``open_scene`` of an adapter, the same in every one: ``make_host(api)``
+    builds the host over the DCC (``api`` None: the real one, imported only then); ``after(host,
+    environ)`` is what the adapter adds once installed (Nuke's script callbacks, Blender's UI)."""
+
+    def __init__(
+        self, make_host: _MakeHost[A, H], after: Callable[[H, Mapping[str, str] | None], None] | None = None
+    ) -> None:
+        self.make_host, self.after = make_host, after
+
+    def install(
+        self, api: A | None = None, environ: Mapping[str, str] | None = None, client: Client | None = None
+    ) -> H:
+        """Install the host (over the DCC unless ``api`` is given) as this process's host, with
+        ``client`` as its store (None: ``$SPLICE_URL`` when first needed), and give the scene the
+        launcher's context (``SPLICE_CONTEXT`` / ``SPLICE_TASK``) when set."""
+        from .current import install_from_env
+
+        host = install_from_env(self.make_host(api), environ, client)  # a bad context raises first
+        if self.after is not None:
+            self.after(host, environ)
+        return host
+
+    def open_scene(
+        self, path: str | os.PathLike[str], api: A | None = None, client: Client | None = None
+    ) -> H:
+        """Headless use (``splice publish SCENE --host …``): install the host and open ``path``."""
+        host = self.install(api, client=client)
+        host.open_file(path)
+        return host
 
 
 @dataclass(frozen=True)
@@ -41,6 +111,18 @@ class Adapter:
         if opener is None:
             raise ValidationError(f"host {self.name!r} ({self.module.__name__}) cannot open scenes headless")
         return opener(Path(path))
+
+
+def discover_adapters() -> Discovered[str, Adapter]:
+    """Every registered adapter that imports here, by name; ``failures``: those that do not
+    (each with a warning), the others still found."""
+    found: Discovered[str, Adapter] = Discovered()
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            found.setdefault(ep.name, Adapter(ep.name, importlib.import_module(ep.value)))
+        except Exception as exc:  # a broken adapter: the others still load
+            found.fail("host adapter", f"{ep.name} ({ep.value})", exc)
+    return found
 
 
 def adapter_names() -> list[str]:

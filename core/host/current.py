@@ -2,23 +2,29 @@
 
 A DCC's bootstrap (Blender's startup script, Maya's ``userSetup.py``…) calls
 :func:`install` (or :func:`install_from_env`) once; tools, menus and pyblish plugins
-then reach the host with :func:`current`. The launcher passes the artist's context in
-``SPLICE_CONTEXT`` (a space kref) and ``SPLICE_TASK``; :func:`context_from_env` reads
-them, :func:`apply_env_context` gives them to a (new) scene.
+then reach the host with :func:`current` and its store with :func:`client`: the client
+given to :func:`install`, else one opened from ``$SPLICE_URL`` on first use (and closed
+with the host's session: :func:`uninstall`, or the next :func:`install`). The launcher
+passes the artist's context in ``SPLICE_CONTEXT`` (a space kref) and ``SPLICE_TASK``;
+:func:`context_from_env` reads them, :func:`apply_env_context` gives them to a (new) scene.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ..errors import NotFoundError, ValidationError
 from ..kref import Kref
 from .interface import Context, Host
 
+if TYPE_CHECKING:
+    from ..client import Client
+
 __all__ = [
     "apply_env_context",
+    "client",
     "context_from_env",
     "current",
     "install",
@@ -30,14 +36,18 @@ __all__ = [
 H = TypeVar("H", bound=Host)
 
 _installed: Host | None = None
+_client: Client | None = None  # the installed host's store
+_own_client = False  # opened here on first use (closed with the session), not given
 
 
-def install(host: Host) -> Host:
-    """Make ``host`` this process's host (replacing one installed before) and register its
+def install(host: Host, client: Client | None = None) -> Host:
+    """Make ``host`` this process's host (replacing one installed before) with ``client`` as
+    its store (None: one opened from ``$SPLICE_URL`` when first needed), and register its
     name with pyblish when pyblish is importable, so host-filtered plugins run."""
-    global _installed
+    global _installed, _client, _own_client
     if not isinstance(host, Host):
         raise ValidationError(f"install needs a splice.host.Host, not {type(host).__name__}")
+    _close_own_client()
     try:
         import pyblish.api
     except ImportError:  # publishing is optional where only loading is used
@@ -46,13 +56,37 @@ def install(host: Host) -> Host:
         if _installed is not None and _installed.name != host.name:
             pyblish.api.deregister_host(_installed.name)
         pyblish.api.register_host(host.name)
-    _installed = host
+    _installed, _client, _own_client = host, client, False
     return host
 
 
+def _close_own_client() -> None:
+    global _client, _own_client
+    if _own_client and _client is not None:
+        _client.close()
+    _client, _own_client = None, False
+
+
+def client() -> Client:
+    """The installed host's store: the client given to :func:`install`, else one opened from
+    ``$SPLICE_URL`` (or the per-user store) on first use. NotFoundError when no host is installed."""
+    global _client, _own_client
+    if _installed is None:
+        raise NotFoundError(
+            "no splice host is installed in this process, so no store either: pass client=…, "
+            "or install the host (splice.host.install(host, client=…))"
+        )
+    if _client is None or (_own_client and _client.closed):
+        from ..client import Client
+
+        _client, _own_client = Client.open(), True
+    return _client
+
+
 def uninstall() -> None:
-    """Forget the installed host (and its pyblish registration)."""
+    """Forget the installed host (its pyblish registration, and the client opened for it)."""
     global _installed
+    _close_own_client()
     if _installed is not None:
         try:
             import pyblish.api
@@ -102,12 +136,12 @@ def apply_env_context(host: Host, environ: Mapping[str, str] | None = None) -> C
     return _apply(host, context_from_env(environ))
 
 
-def install_from_env(host: H, environ: Mapping[str, str] | None = None) -> H:
-    """:func:`install` ``host`` and give its scene the launcher's context, when set.
+def install_from_env(host: H, environ: Mapping[str, str] | None = None, client: Client | None = None) -> H:
+    """:func:`install` ``host`` (with ``client``) and give its scene the launcher's context, when set.
 
     A bad ``SPLICE_CONTEXT`` raises ValidationError before anything is installed."""
     context = context_from_env(environ)
-    install(host)
+    install(host, client)
     _apply(host, context)
     return host
 

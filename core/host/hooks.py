@@ -35,7 +35,11 @@ class HookError(SpliceError):
 def asset_module(item: Kref | str) -> ModuleType | None:
     """The installed asset package module of ``item`` (an item kref), or ``None``."""
     from ..packages.names import dist_name, normalize
+    from .registry import registered_hooks
 
+    registered = registered_hooks().get(str(Kref(item).base))
+    if registered is not None:
+        return registered
     wanted = normalize(dist_name(Kref(item).base))
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         if normalize(ep.name) == wanted:

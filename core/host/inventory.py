@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from ..constants import LATEST
 from ..errors import NotFoundError, ValidationError
 from ..kref import Kref, check_tag, to_kref
 from .interface import Container, Host
@@ -135,12 +136,12 @@ def _plan(
     return plan
 
 
-def check(host: Host, client: Client, want: Want = "latest") -> list[InventoryEntry]:
+def check(host: Host, client: Client, want: Want = LATEST) -> list[InventoryEntry]:
     """Every container of the scene checked against ``want``, in ONE round trip."""
     return [entry for entry, _ in _plan(client, host.ls_containers(), want)]
 
 
-def outdated(host: Host, client: Client, want: Want = "latest") -> list[InventoryEntry]:
+def outdated(host: Host, client: Client, want: Want = LATEST) -> list[InventoryEntry]:
     """The containers that do not have the revision ``want`` selects (one round trip)."""
     return [e for e in check(host, client, want) if e.outdated]
 
@@ -196,7 +197,7 @@ def update(
     host: Host,
     client: Client,
     container: Container | str,
-    want: Want = "latest",
+    want: Want = LATEST,
     loaders: Loaders | None = None,
 ) -> Container:
     """Bring one container to the revision ``want`` selects; returns the container as written."""
@@ -210,7 +211,7 @@ def update(
 
 
 def update_all(
-    host: Host, client: Client, want: Want = "latest", loaders: Loaders | None = None
+    host: Host, client: Client, want: Want = LATEST, loaders: Loaders | None = None
 ) -> list[Container]:
     """Update every outdated container (one round trip for the check); returns those written.
 
@@ -229,7 +230,7 @@ def switch(
     client: Client,
     container: Container | str,
     item: Kref | str,
-    want: Want = "latest",
+    want: Want = LATEST,
     loaders: Loaders | None = None,
 ) -> Container:
     """Make a container hold the revision of another ``item`` that ``want`` selects."""

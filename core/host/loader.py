@@ -2,8 +2,10 @@
 
 A loader declares what it serves (``kinds``, ``representations``, ``hosts``; empty
 means any) and implements ``load``, ``update``, ``remove`` and ``switch``. Like
-pyblish plugins, loaders are found by :func:`discover_loaders`, never registered
-by hand: every subclass of :class:`Loader` defined in the given modules is one.
+pyblish plugins, loaders are found by :func:`discover_loaders`: every subclass of
+:class:`Loader` defined in the given modules is one (a class may also be registered:
+:func:`splice.host.registry.register_loader`). A loader file that cannot be imported
+is recorded in the result's ``failures``, with a warning, and the others are read.
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ from types import ModuleType
 from typing import TYPE_CHECKING, ClassVar
 
 from ..errors import NotFoundError, ValidationError
+from .registry import Discovered
 
 if TYPE_CHECKING:
     from ..nodes import Revision
     from .interface import Container, Host
 
-__all__ = ["Loader", "LoaderSource", "discover_loaders", "find_loader"]
+__all__ = ["Loader", "LoaderSource", "add_loader", "discover_loaders", "find_loader"]
 
 _MODULE_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
 LoaderSource = str | os.PathLike[str] | ModuleType
@@ -92,7 +95,8 @@ def _module_from_path(path: Path) -> ModuleType:
     return module
 
 
-def _modules(source: LoaderSource) -> list[ModuleType]:
+def _modules(source: LoaderSource, found: Discovered[str, type[Loader]]) -> list[ModuleType]:
+    """The modules of ``source``; a file that cannot be imported is recorded in ``found``."""
     if isinstance(source, ModuleType):
         return [source]
     if isinstance(source, str) and _MODULE_NAME.fullmatch(source) and not Path(source).exists():
@@ -102,10 +106,18 @@ def _modules(source: LoaderSource) -> list[ModuleType]:
             raise NotFoundError(f"no loader module {source!r} can be imported: {exc}") from None
     path = Path(source)
     if path.is_dir():
-        return [_module_from_path(p) for p in sorted(path.glob("*.py")) if not p.name.startswith("_")]
-    if path.is_file():
-        return [_module_from_path(path)]
-    raise NotFoundError(f"no loader module or folder at {path}")
+        files = [p for p in sorted(path.glob("*.py")) if not p.name.startswith("_")]
+    elif path.is_file():
+        files = [path]
+    else:
+        raise NotFoundError(f"no loader module or folder at {path}")
+    modules = []
+    for file in files:
+        try:
+            modules.append(_module_from_path(file))
+        except Exception as exc:  # a broken loader file: the others still load
+            found.fail("loader file", file, exc)
+    return modules
 
 
 def _source_key(source: str | os.PathLike[str]) -> object:
@@ -113,29 +125,34 @@ def _source_key(source: str | os.PathLike[str]) -> object:
     return path.resolve() if path.exists() else source
 
 
-def discover_loaders(sources: Iterable[LoaderSource]) -> dict[str, type[Loader]]:
+def discover_loaders(sources: Iterable[LoaderSource]) -> Discovered[str, type[Loader]]:
     """Every :class:`Loader` subclass defined in ``sources`` (module names, module
-    objects, ``.py`` files or folders of them), by name. Two loaders of one name
-    raise :class:`ValidationError`."""
+    objects, ``.py`` files or folders of them), by name; ``failures`` lists the loader
+    files that could not be imported. Two loaders of one name raise :class:`ValidationError`."""
     if isinstance(sources, (str, os.PathLike, ModuleType)):
         sources = [sources]
-    found: dict[str, type[Loader]] = {}
+    found: Discovered[str, type[Loader]] = Discovered()
     seen: set[object] = set()
     for source in sources:
         key = source if isinstance(source, ModuleType) else _source_key(source)
         if key in seen:  # the same folder given twice (an adapter's, also on $SPLICE_LOADER_PATH)
             continue
         seen.add(key)
-        for module in _modules(source):
+        for module in _modules(source, found):
             for _, cls in inspect.getmembers(module, inspect.isclass):
                 if not issubclass(cls, Loader) or cls is Loader or cls.__module__ != module.__name__:
                     continue
                 if inspect.isabstract(cls) or cls.__name__.startswith("_"):
                     continue
-                if cls.name in found and found[cls.name] is not cls:
-                    raise ValidationError(f"two loaders are named {cls.name!r}: {found[cls.name]} and {cls}")
-                found[cls.name] = cls
+                add_loader(found, cls)
     return found
+
+
+def add_loader(found: dict[str, type[Loader]], cls: type[Loader]) -> None:
+    """Add ``cls`` to ``found`` by its name; ValidationError when another loader has it."""
+    if cls.name in found and found[cls.name] is not cls:
+        raise ValidationError(f"two loaders are named {cls.name!r}: {found[cls.name]} and {cls}")
+    found[cls.name] = cls
 
 
 def find_loader(loaders: Mapping[str, type[Loader]], name: str) -> Loader:

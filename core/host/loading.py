@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING
 
 from ..errors import AlreadyExistsError, NotFoundError, ValidationError
 from ..kref import to_kref
-from . import hooks
+from . import current, hooks
 from .interface import Container, Host
-from .loader import Loader, LoaderSource, discover_loaders, find_loader
+from .loader import Loader, LoaderSource, add_loader, discover_loaders, find_loader
+from .registry import registered_loaders
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -50,8 +51,12 @@ def loader_paths(environ: Mapping[str, str] | None = None) -> list[Path]:
 
 
 def loaders_for(*sources: LoaderSource) -> dict[str, type[Loader]]:
-    """The loaders in ``sources`` (an adapter's ``LOADERS_DIR``…) and on ``$SPLICE_LOADER_PATH``."""
-    return discover_loaders([*sources, *loader_paths()])
+    """The loaders in ``sources`` (an adapter's ``LOADERS_DIR``…), on ``$SPLICE_LOADER_PATH``
+    and registered (:func:`splice.host.registry.register_loader`); ``failures``: the broken files."""
+    found = discover_loaders([*sources, *loader_paths()])
+    for cls in registered_loaders():
+        add_loader(found, cls)
+    return found
 
 
 def _extension(artifact: Artifact) -> str:
@@ -114,13 +119,13 @@ def choose_loader(
     return min(serving, key=specificity)()
 
 
-def fetch(artifact: Artifact, *, client: Client | None = None) -> Path:
+def fetch(artifact: Artifact, *, client: Client) -> Path:
     """A local path to the artifact's verified files: fetched from the project's store (once
     per content hash), or its location when it is a plain file path that exists."""
     from ..files import records
 
     if records.stored(artifact) is not None:
-        from ..files import resolve
+        from ..files.fetch import resolve
 
         return Path(resolve(artifact.kref, fetch=True, client=client))
     location = artifact.location
@@ -132,7 +137,7 @@ def fetch(artifact: Artifact, *, client: Client | None = None) -> Path:
     return path
 
 
-def fetch_dependencies(revision: Revision, *, client: Client | None = None) -> list[Path]:
+def fetch_dependencies(revision: Revision, *, client: Client) -> list[Path]:
     """Fetch the files a published scene refers to, transitively: for each ``DEPENDS_ON`` edge
     that records the ``representations`` its scene loaded (the integrator writes them), those
     artifacts' stored files — a linked model's textures, a layout's models and theirs.
@@ -142,11 +147,11 @@ def fetch_dependencies(revision: Revision, *, client: Client | None = None) -> l
     are not fetched again. A file that cannot be fetched is logged and skipped: the content
     loads and shows it missing, as the DCC would.
     """
-    from .. import default_client
     from ..errors import SpliceError
-    from ..files import records, resolve
+    from ..files import records
+    from ..files.fetch import resolve
 
-    c = client or default_client()
+    c = client
     fetched: list[Path] = []
     seen: set[str] = set()
     todo = [revision]
@@ -200,10 +205,9 @@ def load(
     ``loaders`` is a mapping from :func:`discover_loaders` or sources to discover from
     (default: ``$SPLICE_LOADER_PATH``); ``loader`` names one. ``name`` defaults to the
     item's name; ``namespace`` to ``<name>_NN``, the first one free in the scene.
+    ``client``: the store (default: the installed host's, :func:`splice.host.current.client`).
     """
-    from .. import default_client
-
-    c = client or default_client()
+    c = client or current.client()
     k = to_kref(kref, "kref")
     if not k.is_item:
         raise ValidationError(f"load needs an item or revision kref (…/name.kind[?r=N]), not {k}")

@@ -2,9 +2,10 @@
 
 A DCC adapter whose scene keeps splice's records as JSON strings on nodes (Maya
 objectSets with a string attribute, Houdini nodes' user data, Nuke nodes' hidden
-knobs) subclasses :class:`MarkedHost` and supplies a few primitives: read and write a
-string on a node or on the scene, list the nodes carrying a key, create and delete a
-marker node, and the scene file's path / save / open. Everything else is here, once:
+knobs, Blender collections' custom properties) subclasses :class:`MarkedHost` and
+supplies a few primitives: read and write a string on a node or on the scene, list the
+nodes carrying a key, create and delete a marker node, and the scene file's path /
+save / open. Everything else is here, once:
 
 - the context: :data:`CONTEXT_KEY` on the scene (``node=None``);
 - a container: a marker node carrying :data:`CONTAINER_KEY` (``Container.to_dict()``);
@@ -164,6 +165,14 @@ class MarkedHost(ABC, Generic[A]):
     def _delete(self, node: str) -> None:
         """Delete a marker node."""
 
+    def _unmark(self, node: str, key: str) -> None:
+        """Take the record ``key`` off ``node`` (here: delete the marker node)."""
+        self._delete(node)
+
+    def _is_marker(self, node: str) -> bool:
+        """Whether ``node`` exists as a marker node (the fast lookup of :meth:`_find`)."""
+        return self.api.exists(node)
+
     def _marker_name(self, key: str, ident: str) -> str:
         """Where a new marker of the record ``ident`` goes, and where it is looked up first."""
         return node_name(ident, self.marker_suffixes[key])
@@ -268,9 +277,16 @@ class MarkedHost(ABC, Generic[A]):
         updating one record of a big scene does not scan them all), else by a scan."""
         if isinstance(ident, str):
             node = self._marker_name(kind.key, ident)
-            record = self._record(node, kind) if self.api.exists(node) else None
+            record = self._record(node, kind) if self._is_marker(node) else None
             if record is not None and kind.ident(record) == ident:
                 return node, record
+            # a renamed or new marker: parse only the records whose text holds the name
+            needle = json.dumps(ident.rsplit(":", 1)[-1])[1:-1]
+            for node in sorted(self._marked(kind.key)):  # by name: the first holding it wins
+                raw = self._data(node, kind.key)
+                record = self._record(node, kind) if raw is not None and needle in raw else None
+                if record is not None and kind.ident(record) == ident:
+                    return node, record
         found = self._records(kind)
         if not isinstance(ident, str) or ident not in found:
             raise NotFoundError(kind.missing.format(ident=ident, noun=self.scene_noun, found=sorted(found)))
@@ -300,12 +316,16 @@ class MarkedHost(ABC, Generic[A]):
         return self._find(_CONTAINERS, key)[1]
 
     def remove_container(self, key: str) -> None:
-        self._delete(self.container_node(key))
+        self._unmark(self.container_node(key), CONTAINER_KEY)
 
     # -- instances ----------------------------------------------------------------------------
     def list_instances(self) -> list[Instance]:
         found = self._records(_INSTANCES)
         return [found[name][1] for name in sorted(found)]
+
+    def instance_node(self, name: str) -> str:
+        """The marker node holding the instance ``name``."""
+        return self._find(_INSTANCES, name)[0]
 
     def instance_members(self, name: str) -> list[str]:
         """The nodes the instance ``name`` publishes (the selection when it was created)."""
@@ -332,7 +352,7 @@ class MarkedHost(ABC, Generic[A]):
         return instance
 
     def remove_instance(self, name: str) -> None:
-        self._delete(self._find(_INSTANCES, name)[0])
+        self._unmark(self._find(_INSTANCES, name)[0], INSTANCE_KEY)
 
     # -- selection ------------------------------------------------------------------------------
     def get_selection(self) -> list[str]:

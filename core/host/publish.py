@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import pyblish.api
 import pyblish.util
 
-from ..errors import ValidationError
+from ..errors import SpliceError, ValidationError
 from .interface import Host
 
 if TYPE_CHECKING:
@@ -62,8 +62,11 @@ STAGES = (
 )
 
 
-class PublishValidationError(Exception):
+class PublishValidationError(SpliceError):
     """A check failed: ``message`` says what is wrong with what, ``fix`` what to do about it."""
+
+    code = "publish_validation"
+    status = 422
 
     def __init__(self, message: str, fix: str | None = None) -> None:
         super().__init__(message)
@@ -209,7 +212,10 @@ class _SkippedFiles(logging.Handler):
 
 def _discover(paths: Iterable[str | Path]) -> tuple[list[type], list[CheckResult]]:
     """The plug-ins, and a failure for each plug-in file that could not be imported."""
-    folders = list(dict.fromkeys([str(CORE_PLUGINS), *(str(p) for p in paths), *pyblish.api.plugin_paths()]))
+    from .registry import registered_plugin_paths
+
+    extra = [*paths, *registered_plugin_paths(), *pyblish.api.plugin_paths()]
+    folders = list(dict.fromkeys([str(CORE_PLUGINS), *(str(p) for p in extra)]))
     handler = _SkippedFiles()
     logger = logging.getLogger("pyblish.plugin")
     logger.addHandler(handler)
@@ -361,11 +367,11 @@ def publish(
     ``PYBLISHPLUGINPATH``); ``targets``: pyblish targets (default ``["default"]``);
     ``repair``: first run the repairs of the validators that fail, then publish.
     """
-    from .. import default_client
+    from . import current
 
     stage = "connect"
     try:
-        c = client or default_client()
+        c = client or current.client()
         with _registered(host):
             stage = "discover"
             plugins, broken = _discover(paths)
@@ -423,10 +429,10 @@ def repair(
     """Collect and validate, then run ``repair`` of every failing validator that has one on
     the instances it failed on; returns what was repaired (``"<check> on <instance>"``).
     A repair that raises raises :class:`PublishValidationError` saying which, after the others ran."""
-    from .. import default_client
+    from . import current
 
     with _registered(host):
-        done, failures = _repair(host, client or default_client(), discover_plugins(paths), targets)
+        done, failures = _repair(host, client or current.client(), discover_plugins(paths), targets)
     if failures:
         raise PublishValidationError(failures[0].message or "a repair failed", fix=failures[0].fix)
     return done

@@ -1,4 +1,5 @@
-"""The errors of asset packages; each is a :class:`~splice.errors.SpliceError`."""
+"""The errors of asset packages; each is a :class:`~splice.errors.SpliceError` and registers its
+``code`` (standard library only: the wire imports it to decode them)."""
 
 from __future__ import annotations
 

@@ -67,11 +67,3 @@ def bump(
     if workspace is not None and workspace.output_code(package_info(new).name) is not None:
         edit(workspace, new)  # the output now builds, and is installed as, the new version
     return new
-
-
-def build_output(workspace: Workspace, revision: Revision) -> Path:
-    """Build a revision's wheel into the workspace's ``build/``, with the output's code."""
-    from .build import build_revision
-
-    info = package_info(revision)
-    return build_revision(revision, workspace.root / "build", workspace.output_code(info.name))

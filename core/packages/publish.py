@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..constants import PUBLISHED
 from ..nodes import Revision
 from ..records import Event
 from .build import build_revision
@@ -41,7 +42,7 @@ def publish(revision: Revision, repo: Repo, code: Path | None = None) -> Publish
     with tempfile.TemporaryDirectory(prefix="splice-publish-") as tmp:
         wheel = build_revision(revision, Path(tmp) / "dist", code)
         if not revision.published:
-            revision.tag("published")
+            revision.tag(PUBLISHED)
         entry = repo.publish(wheel, str(info.revision_kref), info.number)
     _announce(revision, repo, entry, "published")
     return entry

@@ -191,11 +191,6 @@ class FolderRepo:
             write_simple_index(self.simple, self.entries(), "../../files/", only=name)
         return entry
 
-    def reindex(self) -> None:
-        """Rewrite the whole ``simple/`` index from the log."""
-        with self._locked():
-            write_simple_index(self.simple, self.entries(), "../../files/")
-
 
 def write_simple_index(
     simple: Path, entries: list[Published], href_prefix: str, only: str | None = None
@@ -397,6 +392,9 @@ Repo = FolderRepo | IndexRepo
 
 
 # -- configuration -----------------------------------------------------------------------
+_SCHEMA = "splice.packages.schema:Repos"
+
+
 def _user_config() -> Path:
     from platformdirs import user_config_dir
 
@@ -415,15 +413,22 @@ def _parse_env(text: str) -> dict[str, str]:
 
 def configured_repos(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """Repo names → locations: ``extra`` (a workspace's) over ``$SPLICE_REPOS`` over the
-    user's ``repos.json``."""
+    user's ``repos.json``; both checked against :class:`splice.packages.schema.Repos`."""
+    from ..documents import check
+
     table: dict[str, str] = {}
     user = _user_config()
     if user.exists():
         try:
-            table.update(json.loads(user.read_text(encoding="utf-8")))
+            data = json.loads(user.read_text(encoding="utf-8"))
         except ValueError as exc:
             raise RepoError(f"{user} is not valid JSON: {exc}") from None
-    table.update(_parse_env(os.environ.get(ENV_VAR, "")))
+        check(_SCHEMA, data, str(user), RepoError, remember=True)
+        table.update(data)
+    env = _parse_env(os.environ.get(ENV_VAR, ""))
+    if env:
+        check(_SCHEMA, env, f"${ENV_VAR}", RepoError, remember=True)
+    table.update(env)
     table.update(extra or {})
     return table
 

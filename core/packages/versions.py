@@ -169,14 +169,6 @@ def _why(text: str) -> str:
     return f"suffix {rest!r} is not one of alpha, beta, rc"
 
 
-def is_semver(text: object) -> bool:
-    try:
-        parse_semver(text)
-    except VersionError:
-        return False
-    return True
-
-
 def to_pep440(version: SemVer | str) -> str:
     """SemVer → PEP 440: ``1.2.3-rc.1`` → ``1.2.3rc1``."""
     return parse_semver(version).to_pep440()

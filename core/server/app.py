@@ -2,8 +2,8 @@
 
 Order of a request: the token is checked (401; 403 for a forbidden ``X-Splice-Act-As``),
 the body size is checked (413), then the route runs. Every error answers
-``{"error": {"code", "message"}}`` with the status of its code; an unexpected failure
-answers 500 with a generic message and its traceback goes to the log.
+``{"error": {"code", "message"}}`` with the ``status`` its class declares; an unexpected
+failure answers 500 with a generic message and its traceback goes to the log.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from starlette.routing import BaseRoute, Match, Route, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__, wire
-from ..errors import SpliceError
+from ..backend import Backend
+from ..errors import AuthenticationError, ForbiddenError, SpliceError, ValidationError
 from . import admin, events, packages, rpc
 from .config import ServerConfig
 from .control import ControlStore, check_user
@@ -31,24 +32,13 @@ from .stores import TenantStores
 log = logging.getLogger("splice.server")
 ACT_AS = b"x-splice-act-as"
 PRINCIPAL_KEY = "splice.principal"
-STATUS_BY_CODE = {
-    "validation": 422,
-    "kref": 422,
-    "not_found": 404,
-    "already_exists": 409,
-    "immutable": 409,
-    "conflict": 409,
-    "package_published": 409,
-    "engine": 503,
-    "schema": 503,
-    "unauthenticated": 401,
-    "forbidden": 403,
-}
 _BODY_METHODS = {b"POST", b"PUT", b"PATCH", "POST", "PUT", "PATCH"}
 
 
-async def _send_error(send: Send, status: int, code: str, message: str, headers: list | None = None) -> None:
-    body = json.dumps(wire.error_body(code, message)).encode()
+async def _send_error(send: Send, error: SpliceError, status: int = 0, headers: list | None = None) -> None:
+    """Answer ``error`` from a middleware (its class's status unless ``status`` is given)."""
+    body = json.dumps(wire.error_body(error.code, str(error))).encode()
+    status = status or error.status
     await send(
         {
             "type": "http.response.start",
@@ -108,31 +98,27 @@ class AuthMiddleware:
         if not token:
             await _send_error(
                 send,
-                401,
-                "unauthenticated",
-                "this route needs a token: send 'Authorization: Bearer spl_…'"
-                + (" (or HTTP Basic with the token as password)" if index else ""),
-                challenge,
+                AuthenticationError(
+                    "this route needs a token: send 'Authorization: Bearer spl_…'"
+                    + (" (or HTTP Basic with the token as password)" if index else "")
+                ),
+                headers=challenge,
             )
             return
         principal = self.control.authenticate(token)
         if principal is None:
-            await _send_error(send, 401, "unauthenticated", "the token is unknown or revoked", challenge)
+            await _send_error(send, AuthenticationError("the token is unknown or revoked"), headers=challenge)
             return
         act_as = headers.get(ACT_AS)
         if act_as is not None:
             if not (principal.is_admin or principal.service):
-                await _send_error(
-                    send,
-                    403,
-                    "forbidden",
-                    "X-Splice-Act-As is allowed only to tenant admins and service tokens",
-                )
+                refused = "X-Splice-Act-As is allowed only to tenant admins and service tokens"
+                await _send_error(send, ForbiddenError(refused))
                 return
             try:
                 name = check_user(act_as.decode("utf-8", "replace"))
             except SpliceError as exc:
-                await _send_error(send, 422, exc.code, f"X-Splice-Act-As: {exc}")
+                await _send_error(send, type(exc)(f"X-Splice-Act-As: {exc}"), 422)
                 return
             principal = dataclasses.replace(principal, actor=name)
         scope[PRINCIPAL_KEY] = principal
@@ -150,10 +136,10 @@ class BodyLimitMiddleware:
         if scope["type"] != "http" or scope["method"] not in _BODY_METHODS:
             await self.app(scope, receive, send)
             return
-        too_big = f"the request body is over the limit of {self.limit} bytes"
+        too_big = ValidationError(f"the request body is over the limit of {self.limit} bytes")
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.limit:
-            await _send_error(send, 413, "validation", too_big)
+            await _send_error(send, too_big, 413)
             return
         chunks, size = [], 0
         while True:
@@ -163,7 +149,7 @@ class BodyLimitMiddleware:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.limit:
-                await _send_error(send, 413, "validation", too_big)
+                await _send_error(send, too_big, 413)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -241,8 +227,9 @@ def _validation_message(errors: list[dict[str, Any]]) -> str:
     return "; ".join(parts)
 
 
-def create_app(config: ServerConfig) -> FastAPI:
-    """The server app for ``config`` (stores open on first use)."""
+def create_app(config: ServerConfig, protocol: type = Backend) -> FastAPI:
+    """The server app for ``config`` (stores open on first use), serving the methods of
+    ``protocol`` (:class:`~splice.backend.Backend` or an extension its engines implement)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -262,8 +249,7 @@ def create_app(config: ServerConfig) -> FastAPI:
 
     @app.exception_handler(SpliceError)
     async def splice_error(request: Request, exc: SpliceError) -> Response:
-        status = STATUS_BY_CODE.get(exc.code, 400)
-        return rpc.json_response(wire.error_body(exc.code, str(exc)), status)
+        return rpc.json_response(wire.error_body(exc.code, str(exc)), exc.status)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
@@ -290,7 +276,7 @@ def create_app(config: ServerConfig) -> FastAPI:
         """Liveness: no token needed."""
         return {"status": "ok", "version": __version__}
 
-    for router in (rpc.router(), events.router(), admin.router(), packages.router()):
+    for router in (rpc.router(protocol), events.router(), admin.router(), packages.router()):
         # the routers' routes as the app's own (as /health): FastAPI's include_router wraps
         # each router in one route that matches its candidates again for every request
         app.router.routes.extend(router.routes)

@@ -23,40 +23,11 @@ from typing import Any
 from ..errors import ForbiddenError
 from ..kref import Kref
 from ..records import ItemQuery, RevisionSpec
-from ..wire import METHODS
+from ..wire import Method
 from .control import ALL_PROJECTS, ROLES, Principal
 
 PROTECTED_TAGS = frozenset({"published", "approved", "delivered"})
 RANK = {role: i for i, role in enumerate(ROLES)}
-
-# what each write needs on the project it touches (reads need a viewer)
-_WRITE_ROLE = {
-    "create_space": "artist",
-    "create_item": "artist",
-    "create_revision": "artist",
-    "batch_create_revisions": "artist",
-    "create_artifact": "artist",
-    "set_default_artifact": "artist",
-    "create_edge": "artist",
-    "tag_revision": "artist",
-    "untag_revision": "artist",
-    "add_bundle_member": "artist",
-    "remove_bundle_member": "artist",
-    "set_metadata": "artist",
-    "set_attribute": "artist",
-    "delete_attribute": "artist",
-    "emit_event": "artist",
-    "set_deprecated": "supervisor",
-    "delete_edge": "supervisor",
-    "delete": "supervisor",
-    "create_project": "admin",
-}
-# parameters that are only read even in a write (a target of an edge, a bundle's member)
-_READ_ONLY_PARAMS = {
-    ("create_edge", "target"),
-    ("add_bundle_member", "member"),
-    ("remove_bundle_member", "member"),
-}
 
 
 def role_on(principal: Principal, project: str) -> str | None:
@@ -89,10 +60,11 @@ def require(principal: Principal, project: str | None, role: str, what: str) -> 
         )
 
 
-def needs(method: str, args: dict[str, Any]) -> list[tuple[str | None, str]]:
-    """``(project, role)`` pairs a call needs; project ``None`` means tenant-wide."""
-    spec = METHODS[method]
-    base = "viewer" if spec.read else _WRITE_ROLE[method]
+def needs(spec: Method, args: dict[str, Any]) -> list[tuple[str | None, str]]:
+    """``(project, role)`` pairs a call needs; project ``None`` means tenant-wide. The role
+    of a write is the one its protocol method declares (``@write(role)``)."""
+    method = spec.name
+    base = spec.call.role
     out: list[tuple[str | None, str]] = []
     if method == "create_project":
         return [(None, "admin")]
@@ -110,7 +82,7 @@ def needs(method: str, args: dict[str, Any]) -> list[tuple[str | None, str]]:
         query: ItemQuery = args["query"]
         return [(query.under.project, "viewer")] if query.under is not None else []
     for name, value in args.items():
-        role = "viewer" if (method, name) in _READ_ONLY_PARAMS else base
+        role = "viewer" if name in spec.call.reads else base
         for kref in _krefs(value):
             out.append((kref.project, role))
     return out
@@ -130,13 +102,13 @@ def _krefs(value: Any) -> Iterable[Kref]:
         yield from (v for v in value if isinstance(v, Kref))
 
 
-def authorize(principal: Principal, method: str, args: dict[str, Any]) -> None:
+def authorize(principal: Principal, spec: Method, args: dict[str, Any]) -> None:
     """Raise :class:`ForbiddenError` when any part of the call is above the caller's role."""
-    what = method
+    method = what = spec.name
     if method in ("tag_revision", "untag_revision") and args["tag"] in PROTECTED_TAGS:
         what = f"{method} {args['tag']!r} (a protected tag)"
     seen: set[tuple[str | None, str]] = set()
-    for project, role in needs(method, args):
+    for project, role in needs(spec, args):
         if (project, role) not in seen:
             seen.add((project, role))
             require(principal, project, role, what)

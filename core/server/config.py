@@ -1,11 +1,18 @@
-"""Where a server keeps its stores: the tenant stores and the control store."""
+"""The server's configuration (a pydantic model): where it keeps its stores (the tenant
+stores and the control store), where it listens, its limits."""
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from ..documents import CLOSED, Allowed, validate
+from ..errors import ValidationError
 
 CONFIG_ENV = "SPLICE_SERVER_CONFIG"  # how `splice serve --workers N` hands the config to workers
 MIB = 1024 * 1024
@@ -37,46 +44,75 @@ def default_data_dir() -> Path:
     return Path(user_data_dir("splice", appauthor=False)) / "server"
 
 
-@dataclass(frozen=True)
-class ServerConfig:
+class ServerConfig(BaseModel):
     """``db``: the base store URL (a SQLite directory or file, or ``postgresql://…``);
-    ``data_dir``: the control store (``control.db``) and, for SQLite, ``tenants/``."""
+    ``data_dir``: the control store (``control.db``) and, for SQLite, ``tenants/``.
 
-    db: str
-    data_dir: str
-    host: str = "127.0.0.1"
-    port: int = 8765
-    workers: int = 1
-    max_body: int = 16 * MIB
-    heartbeat: float = 5.0  # seconds between SSE comments on an idle stream
-    max_open_stores: int = 64
+    Made from ``splice serve``'s options, or read from ``$SPLICE_SERVER_CONFIG`` (JSON, how
+    ``--workers N`` hands it to the workers; an ASGI server of your own may set it and
+    serve ``splice.server.app:app_from_env``). The JSON Schema is ``docs/schemas/server.json``."""
+
+    model_config = ConfigDict(**CLOSED, frozen=True, title="splice server configuration")
+
+    db: Annotated[str, StringConstraints(min_length=1), Allowed("a store URL or folder")] = Field(
+        description="the base store: a folder of SQLite tenant stores, a .db file, or postgresql://…"
+    )
+    data_dir: Annotated[str, StringConstraints(min_length=1), Allowed("a folder")] = Field(
+        description="the control store's folder (control.db), and packages/"
+    )
+    host: str = Field("127.0.0.1", description="the address to listen on")
+    port: Annotated[int, Field(ge=0, le=65535), Allowed("a port number (0 to 65535)")] = Field(
+        8765, description="the port to listen on"
+    )
+    workers: Annotated[int, Field(ge=1), Allowed("a number of processes (1 or more)")] = Field(
+        1, description="uvicorn worker processes (more than 1 only with PostgreSQL)"
+    )
+    max_body: Annotated[int, Field(ge=1), Allowed("a number of bytes (1 or more)")] = Field(
+        16 * MIB, description="the largest request body, in bytes"
+    )
+    heartbeat: Annotated[float, Field(gt=0), Allowed("a number of seconds (more than 0)")] = Field(
+        5.0, description="seconds between SSE comments on an idle event stream"
+    )
+    max_open_stores: Annotated[int, Field(ge=1), Allowed("a number of stores (1 or more)")] = Field(
+        64, description="tenant stores kept open at once"
+    )
 
     @classmethod
-    def resolve(cls, db: str | None = None, data_dir: str | None = None, **kw: object) -> ServerConfig:
+    def of(cls, values: Mapping[str, Any], where: str = "server configuration") -> ServerConfig:
+        """``values`` checked: an error names ``where``, the key and what is allowed."""
+        return validate(cls, dict(values), where, ValidationError)
+
+    @classmethod
+    def resolve(cls, db: str | None = None, data_dir: str | None = None, **kw: Any) -> ServerConfig:
         """Fill in the defaults: no ``db`` means SQLite stores in the data dir."""
         if db is None:
             base = Path(data_dir) if data_dir else default_data_dir()
-            return cls(db=str(base.resolve()), data_dir=str(base.resolve()), **kw)  # type: ignore[arg-type]
+            return cls.of({"db": str(base.resolve()), "data_dir": str(base.resolve()), **kw})
         if is_sqlite(db):
             path = sqlite_file(db).resolve()
             folder = path if sqlite_is_dir(db) else path.parent
             db = "sqlite:///" + str(path) if db.startswith("sqlite:") else str(path)
-            return cls(db=db, data_dir=str(Path(data_dir).resolve() if data_dir else folder), **kw)  # type: ignore[arg-type]
-        return cls(db=db, data_dir=str(Path(data_dir).resolve() if data_dir else default_data_dir()), **kw)  # type: ignore[arg-type]
+        else:
+            folder = default_data_dir()
+        return cls.of({"db": db, "data_dir": str(Path(data_dir).resolve() if data_dir else folder), **kw})
 
     @property
     def control_path(self) -> Path:
         return Path(self.data_dir) / "control.db"
 
     def to_env(self) -> str:
-        return json.dumps(asdict(self))
+        return self.model_dump_json()
 
     @classmethod
     def from_env(cls) -> ServerConfig:
         text = os.environ.get(CONFIG_ENV)
         if not text:
             raise RuntimeError(f"{CONFIG_ENV} is not set: start workers with `splice serve`")
-        return cls(**json.loads(text))
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise ValidationError(f"${CONFIG_ENV} is not valid JSON: {exc}") from None
+        return cls.of(data, f"${CONFIG_ENV}")
 
 
 def safe_url(url: str) -> str:

@@ -4,11 +4,12 @@
 naming the field instead of being ignored or coerced ("3" is not 3, 1 is not true).
 """
 
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from ..wire import METHODS, PARAM_SHAPES
+from ..wire import PARAM_SHAPES, Method
 
 
 class Strict(BaseModel):
@@ -74,14 +75,14 @@ def _camel(name: str) -> str:
     return "".join(part.title() for part in name.split("_"))
 
 
-REQUEST_MODELS: dict[str, type[Strict]] = {
-    name: create_model(  # type: ignore[call-overload]
-        f"{_camel(name)}Request",
+@cache
+def request_model(method: Method) -> type[Strict]:
+    """The body model of ``method``'s route, from its parameters' kinds."""
+    return create_model(  # type: ignore[call-overload, no-any-return]
+        f"{_camel(method.name)}Request",
         __base__=Strict,
         **{param: _field(kind) for param, kind in method.params},
     )
-    for name, method in METHODS.items()
-}
 
 
 class EventPullRequest(Strict):

@@ -1,4 +1,5 @@
-"""``POST /api/v1/<method>``: one route per Backend method, generated from :data:`splice.wire.METHODS`.
+"""``POST /api/v1/<method>``: one route per ``@read`` / ``@write`` method of the protocol
+(:class:`~splice.backend.Backend`, or an extension of it), from :func:`splice.wire.methods`.
 
 Each call: the body is checked by its request model (422 naming the field), the
 arguments are decoded and checked as the SDK checks them, the caller's roles are
@@ -14,9 +15,10 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from .. import wire
+from ..backend import Backend
 from .auth import authorize, visible
 from .context import principal_of, stores_of
-from .models import REQUEST_MODELS
+from .models import request_model
 from .stores import for_actor
 
 
@@ -33,19 +35,20 @@ def _filter(principal: Any, method: str, result: Any) -> Any:
     return result
 
 
-def call(request: Request, method: str, body: dict[str, Any]) -> Response:
-    """Run one Backend method for the caller of ``request``."""
+def call(request: Request, method: wire.Method, body: dict[str, Any]) -> Response:
+    """Run one protocol method for the caller of ``request``."""
     principal = principal_of(request)
     args = wire.decode_args(method, body)
     authorize(principal, method, args)
     with stores_of(request).lease(principal.tenant) as engine:
-        result = getattr(for_actor(engine, principal.actor), method)(**args)
-    return json_response({"result": wire.encode_result(method, _filter(principal, method, result))})
+        result = getattr(for_actor(engine, principal.actor), method.name)(**args)
+    shown = _filter(principal, method.name, result)
+    return json_response({"result": wire.encode_result(method, shown)})
 
 
-def _endpoint(method: str) -> Callable[..., Response]:
-    model = REQUEST_MODELS[method]
-    optional = not wire.METHODS[method].params
+def _endpoint(method: wire.Method) -> Callable[..., Response]:
+    model = request_model(method)
+    optional = not method.params
 
     def endpoint(request: Request, body: Any = None) -> Response:
         data = body.model_dump() if body is not None else {}
@@ -62,27 +65,21 @@ def _endpoint(method: str) -> Callable[..., Response]:
             ),
         ]
     )
-    endpoint.__name__ = method
+    endpoint.__name__ = method.name
     return endpoint
 
 
-def router() -> APIRouter:
+def router(protocol: type = Backend) -> APIRouter:
+    """A route per ``@read`` / ``@write`` method of ``protocol``."""
     r = APIRouter(prefix=wire.API_PREFIX, tags=["store"])
-    for name, method in wire.METHODS.items():
-        doc = _backend_doc(name)
+    for name, method in wire.methods(protocol).items():
         r.add_api_route(
             f"/{name}",
-            _endpoint(name),
+            _endpoint(method),
             methods=["POST"],
             name=name,
             operation_id=name,
             summary=name.replace("_", " "),
-            description=doc + (" (read)" if method.read else " (write)"),
+            description=method.doc + (" (read)" if method.read else " (write)"),
         )
     return r
-
-
-def _backend_doc(name: str) -> str:
-    from ..backend import Backend
-
-    return inspect.getdoc(getattr(Backend, name)) or ""

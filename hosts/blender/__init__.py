@@ -13,11 +13,14 @@ paths, and :class:`BlenderHost` / :func:`install` import ``bpy`` when first used
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .pipeline import BlenderHost
+    from splice.client import Client
+
+    from .pipeline import BlenderHost, BpyScene
 
 __all__ = [
     "DEFAULT_REPRESENTATIONS",
@@ -65,11 +68,14 @@ KIND_REPRESENTATIONS: dict[str, tuple[str, ...]] = {
 """What the Create dialog offers: the kinds Blender publishes and the representations of each."""
 
 
-def install(register_ui: bool = True) -> BlenderHost:
-    """Install the Blender host in this Blender (see :func:`splice.hosts.blender.pipeline.install`)."""
+def install(
+    api: BpyScene | None = None, environ: Mapping[str, str] | None = None, client: Client | None = None
+) -> BlenderHost:
+    """Install the Blender host in this Blender, its context and UI (see
+    :func:`splice.hosts.blender.pipeline.install`)."""
     from .pipeline import install as _install
 
-    return _install(register_ui=register_ui)
+    return _install(api, environ, client)
 
 
 def loaders() -> dict[str, Any]:
@@ -80,10 +86,12 @@ def loaders() -> dict[str, Any]:
     return loaders_for(LOADERS_DIR)
 
 
-def open_scene(path: str | Path) -> BlenderHost:
+def open_scene(path: str | Path, api: BpyScene | None = None, client: Client | None = None) -> BlenderHost:
     """Headless publishing (``splice publish SCENE --host blender``): install the host in this
     Blender (the ``bpy`` module; no UI) and open ``path``."""
-    host = install(register_ui=False)
+    from .pipeline import install as _install
+
+    host = _install(api, client=client, ui=False)
     host.quiet = True  # Blender's "Read blend: …" must not mix with the command's output
     host.open_file(path)
     return host

@@ -177,10 +177,10 @@ class SPLICE_OT_inventory(bpy.types.Operator):
     bl_label = "Inventory"
 
     def _check(self) -> list[Any]:
-        from splice import default_client
-        from splice.host import inventory
+        from splice.constants import LATEST
+        from splice.host import current, inventory
 
-        _last_check[:] = inventory.check(_host(), default_client(), "latest")
+        _last_check[:] = inventory.check(_host(), current.client(), LATEST)
         return _last_check
 
     def invoke(self, context: Any, event: Any) -> set[str]:

@@ -1,21 +1,16 @@
-"""The Houdini adapter of splice: :class:`~.pipeline.HoudiniHost` over a small Houdini interface.
-
-- :mod:`.api` — :class:`~.api.HoudiniScene`, the few Houdini operations the adapter uses;
-- :mod:`.real` — that interface over ``hou`` (imported only inside Houdini);
-- :mod:`.memory_api` — the same interface in memory (tests, plug-in development);
-- :mod:`.pipeline` — :class:`~.pipeline.HoudiniHost`, the :class:`splice.host.Host` of Houdini;
-- :mod:`.menu` — the splice menu's actions; ``startup/`` — a HOUDINI_PATH entry with the
-  bootstrap (``scripts/python/pythonrc.py``) and the menu (``MainMenuCommon.xml``);
-- ``plugins/publish`` (pyblish plug-ins) and ``plugins/load`` (loaders).
-
-Importing this package never imports Houdini.
+"""The Houdini adapter of splice, of the shape every adapter has (docs/dcc-adapters.md):
+:class:`~.pipeline.HoudiniHost` (:mod:`.pipeline`) over :class:`~.api.HoudiniScene`
+(:mod:`.api`), real over ``hou`` (:mod:`.real`) or in memory (:mod:`.memory_api`);
+:mod:`.menu`; ``plugins/publish`` and ``plugins/load``. ``startup/`` is a HOUDINI_PATH entry:
+the bootstrap (``scripts/python/pythonrc.py``) and the menu (``MainMenuCommon.xml``). Importing
+this package never imports Houdini.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from splice.host.adapters import Installer, folders
 
 if TYPE_CHECKING:
     from .api import HoudiniScene
@@ -23,10 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = ["KIND_REPRESENTATIONS", "LOADERS_DIR", "PLUGINS_DIR", "STARTUP_DIR", "install", "open_scene"]
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-PLUGINS_DIR = PACKAGE_DIR / "plugins" / "publish"
-LOADERS_DIR = PACKAGE_DIR / "plugins" / "load"
-STARTUP_DIR = PACKAGE_DIR / "startup"
+PACKAGE_DIR, PLUGINS_DIR, LOADERS_DIR, STARTUP_DIR = folders(__file__)
 KIND_REPRESENTATIONS: dict[str, tuple[str, ...]] = {
     "model": ("bgeo", "abc"),
     "layout": ("bgeo",),
@@ -37,20 +29,13 @@ KIND_REPRESENTATIONS: dict[str, tuple[str, ...]] = {
 (``bgeo``: ``.bgeo.sc`` of the output SOP; ``abc``: an Alembic ROP); all of a kind's unless chosen."""
 
 
-def install(api: HoudiniScene | None = None, environ: Mapping[str, str] | None = None) -> HoudiniHost:
-    """Install the Houdini host (over ``hou`` unless ``api`` is given) as this process's host,
-    and give the scene the launcher's context (``SPLICE_CONTEXT`` / ``SPLICE_TASK``) when set."""
-    from splice.host.current import install_from_env
-
+def host(api: HoudiniScene | None = None) -> HoudiniHost:
+    """A Houdini host over ``hou`` (imported only now) unless ``api`` is given."""
     from .pipeline import HoudiniHost
-    from .real import HouScene  # imports the DCC only when used
+    from .real import HouScene
 
-    host = HoudiniHost(HouScene() if api is None else api)
-    return install_from_env(host, environ)  # a bad SPLICE_CONTEXT raises before any change
+    return HoudiniHost(HouScene() if api is None else api)
 
 
-def open_scene(path: str | Path, api: HoudiniScene | None = None) -> HoudiniHost:
-    """Headless use (``splice publish SCENE --host houdini``): install the host and open ``path``."""
-    host = install(api)
-    host.open_file(path)
-    return host
+_installer = Installer(host)
+install, open_scene = _installer.install, _installer.open_scene

@@ -3,15 +3,15 @@ Inventory, Update all) and the bootstrap.
 
 The menu itself is ``startup/MainMenuCommon.xml`` (Houdini reads it from HOUDINI_PATH);
 its items call the functions here. Only :func:`bootstrap` and the dialogs touch ``hou``
-(imported inside them); the actions are :mod:`splice.host.actions`, and every menu entry
-runs through :func:`splice.host.actions.guarded`: a failure is a message, never a traceback.
+(imported inside them); the entries are :func:`splice.host.menus.build`'s, each guarded: a
+failure is a message, never a traceback.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from splice.host import actions
+from splice.host import actions, menus
 
 from . import KIND_REPRESENTATIONS, LOADERS_DIR, PLUGINS_DIR, install
 
@@ -58,9 +58,8 @@ def _tell(title: str, text: str, severity: actions.Severity = "info", /) -> None
         hou.ui.displayMessage(text, title=f"splice {title}", severity=levels[severity])
 
 
-@actions.guarded("create", _tell, CONSOLE)
-def create() -> Any:
-    """Ask for a kind, a name and the representations; mark the selected node for publishing."""
+def _ask_create() -> tuple[str, str, list[str]] | None:
+    """The kind (one of a list), the name, then the kind's representations (all ticked)."""
     import hou
 
     kinds = list(KIND_REPRESENTATIONS)
@@ -83,46 +82,26 @@ def create() -> Any:
         )
         if not picked:
             return None
-    representations = [offered[i] for i in picked]
-    return actions.create(kind, name, _tell, offered=KIND_REPRESENTATIONS, representations=representations)
+    return kind, name, [offered[i] for i in picked]
 
 
-@actions.guarded("load", _tell, CONSOLE)
-def load() -> Any:
-    """Ask for a kref and load it through the matching loader."""
+def _ask_kref() -> str | None:
     import hou
 
     button, kref = hou.ui.readInput(
         "kref to load:", buttons=("Load", "Cancel"), close_choice=1, title="splice load"
     )
-    return actions.load(kref, LOADERS_DIR, _tell) if button == 0 else None
+    return str(kref) if button == 0 else None
 
 
-@actions.guarded("publish", _tell, CONSOLE)
-def publish() -> Any:
-    """Publish the scene's instances with splice's and Houdini's plug-ins."""
-    return actions.publish(PLUGINS_DIR, _tell)
-
-
-@actions.guarded("publish", _tell, CONSOLE)
-def publish_with_repair() -> Any:
-    """Run the failing checks' repairs, then publish."""
-    return actions.publish(PLUGINS_DIR, _tell, repair=True)
-
-
-@actions.guarded("inventory", _tell, CONSOLE)
-def inventory() -> Any:
-    """Show each container's status against the latest revision."""
-    return actions.inventory(_tell)
-
-
-@actions.guarded("update all", _tell, CONSOLE)
-def update_all() -> Any:
-    """Update every outdated container to its latest revision."""
-    return actions.update_all(LOADERS_DIR, _tell)
-
-
-def entries() -> list[tuple[str, Any]]:
-    """The menu's entries (``MainMenuCommon.xml`` lists the same): labels and functions."""
-    functions = (create, load, publish, publish_with_repair, inventory, update_all)
-    return list(zip(actions.MENU, functions, strict=True))
+_MENU = menus.build(
+    _tell,
+    CONSOLE,
+    plugins_dir=PLUGINS_DIR,
+    loaders_dir=LOADERS_DIR,
+    offered=KIND_REPRESENTATIONS,
+    ask_create=_ask_create,
+    ask_kref=_ask_kref,
+)
+create, load, publish, publish_with_repair, inventory, update_all = _MENU.functions()
+entries = _MENU.entries  # MainMenuCommon.xml lists the same

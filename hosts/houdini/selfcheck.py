@@ -9,29 +9,21 @@ and updates it (:mod:`splice.hosts.selfcheck`), in a scratch store.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from splice.hosts.selfcheck import SelfCheckReport
-from splice.hosts.selfcheck import run as _run
+from splice.hosts.selfcheck import run as check
 
-from . import LOADERS_DIR, PLUGINS_DIR
-from .api import HoudiniScene
+from . import LOADERS_DIR, PLUGINS_DIR, host
+
+if TYPE_CHECKING:
+    from splice.client import Client
+
+    from .api import HoudiniScene
 
 __all__ = ["run"]
 
 
-def run(api: HoudiniScene | None = None, client: Any = None, keep: bool = False) -> SelfCheckReport:
+def run(api: HoudiniScene | None = None, client: Client | None = None, keep: bool = False) -> SelfCheckReport:
     """Run the check over ``hou`` (or ``api``); ``client``: a store, else a scratch one."""
-    from .pipeline import HoudiniHost
-    from .real import HouScene  # imports Houdini only when run
-
-    host = HoudiniHost(HouScene() if api is None else api)
-    return _run(
-        host,
-        kind="model",
-        plugins_dir=PLUGINS_DIR,
-        loaders_dir=LOADERS_DIR,
-        representation="abc",
-        client=client,
-        keep=keep,
-    )
+    return check(host(api), "model", PLUGINS_DIR, LOADERS_DIR, "abc", client=client, keep=keep)

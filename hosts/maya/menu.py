@@ -2,16 +2,13 @@
 all) and the bootstrap ``userSetup.py`` calls.
 
 Only :func:`bootstrap`, :func:`build_menu` and the dialogs touch Maya's UI (``maya.cmds`` /
-``maya.utils``, imported inside them); the actions are :mod:`splice.host.actions`, and every
-menu entry runs through :func:`splice.host.actions.guarded`: a failure is a dialog, never a
-traceback in the artist's face.
+``maya.utils``, imported inside them); the entries are :func:`splice.host.menus.build`'s, each
+guarded: a failure is a dialog, never a traceback in the artist's face.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from splice.host import actions
+from splice.host import actions, menus
 
 from . import KIND_REPRESENTATIONS, LOADERS_DIR, PLUGINS_DIR, install
 
@@ -73,9 +70,8 @@ def _tell(title: str, text: str, severity: actions.Severity = "info", /) -> None
     cmds.confirmDialog(title=f"splice {title}", message=text, button=["OK"], icon=_ICONS[severity])
 
 
-@actions.guarded("create", _tell, CONSOLE)
-def create() -> Any:
-    """Ask for a kind, a name and the representations; mark the selection for publishing."""
+def _ask_create() -> tuple[str, str, str] | None:
+    """A button per kind, then the name, then the representations (when the kind has several)."""
     from maya import cmds
 
     kinds = list(KIND_REPRESENTATIONS)
@@ -92,12 +88,10 @@ def create() -> Any:
     if name is None:
         return None
     offered = KIND_REPRESENTATIONS[kind]
-    representations = " ".join(offered)
+    representations: str | None = " ".join(offered)
     if len(offered) > 1:
-        representations = _prompt(f"Representations ({', '.join(offered)}):", representations, "Create")
-        if representations is None:
-            return None
-    return actions.create(kind, name, _tell, offered=KIND_REPRESENTATIONS, representations=representations)
+        representations = _prompt(f"Representations ({', '.join(offered)}):", " ".join(offered), "Create")
+    return None if representations is None else (kind, name, representations)
 
 
 def _prompt(message: str, text: str, button: str) -> str | None:
@@ -110,38 +104,14 @@ def _prompt(message: str, text: str, button: str) -> str | None:
     return str(cmds.promptDialog(query=True, text=True)) if pressed == button else None
 
 
-@actions.guarded("load", _tell, CONSOLE)
-def load() -> Any:
-    """Ask for a kref and load it through the matching loader."""
-    kref = _prompt("kref:", "", "Load")
-    return None if kref is None else actions.load(kref, LOADERS_DIR, _tell)
-
-
-@actions.guarded("publish", _tell, CONSOLE)
-def publish() -> Any:
-    """Publish the scene's instances with splice's and Maya's plug-ins."""
-    return actions.publish(PLUGINS_DIR, _tell)
-
-
-@actions.guarded("publish", _tell, CONSOLE)
-def publish_with_repair() -> Any:
-    """Run the failing checks' repairs, then publish."""
-    return actions.publish(PLUGINS_DIR, _tell, repair=True)
-
-
-@actions.guarded("inventory", _tell, CONSOLE)
-def inventory() -> Any:
-    """Show each container's status against the latest revision."""
-    return actions.inventory(_tell)
-
-
-@actions.guarded("update all", _tell, CONSOLE)
-def update_all() -> Any:
-    """Update every outdated container to its latest revision."""
-    return actions.update_all(LOADERS_DIR, _tell)
-
-
-def entries() -> list[tuple[str, Any]]:
-    """The menu's entries: ``splice.host.actions.MENU``'s labels and their functions."""
-    functions = (create, load, publish, publish_with_repair, inventory, update_all)
-    return list(zip(actions.MENU, functions, strict=True))
+_MENU = menus.build(
+    _tell,
+    CONSOLE,
+    plugins_dir=PLUGINS_DIR,
+    loaders_dir=LOADERS_DIR,
+    offered=KIND_REPRESENTATIONS,
+    ask_create=_ask_create,
+    ask_kref=lambda: _prompt("kref:", "", "Load"),
+)
+create, load, publish, publish_with_repair, inventory, update_all = _MENU.functions()
+entries = _MENU.entries

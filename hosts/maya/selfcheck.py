@@ -9,29 +9,21 @@ and Alembic), references the Alembic back, publishes again and updates the refer
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from splice.hosts.selfcheck import SelfCheckReport
-from splice.hosts.selfcheck import run as _run
+from splice.hosts.selfcheck import run as check
 
-from . import LOADERS_DIR, PLUGINS_DIR
-from .api import MayaScene
+from . import LOADERS_DIR, PLUGINS_DIR, host
+
+if TYPE_CHECKING:
+    from splice.client import Client
+
+    from .api import MayaScene
 
 __all__ = ["run"]
 
 
-def run(api: MayaScene | None = None, client: Any = None, keep: bool = False) -> SelfCheckReport:
+def run(api: MayaScene | None = None, client: Client | None = None, keep: bool = False) -> SelfCheckReport:
     """Run the check over ``maya.cmds`` (or ``api``); ``client``: a store, else a scratch one."""
-    from .pipeline import MayaHost
-    from .real import CmdsScene  # imports Maya only when run
-
-    host = MayaHost(CmdsScene() if api is None else api)
-    return _run(
-        host,
-        kind="model",
-        plugins_dir=PLUGINS_DIR,
-        loaders_dir=LOADERS_DIR,
-        representation="abc",
-        client=client,
-        keep=keep,
-    )
+    return check(host(api), "model", PLUGINS_DIR, LOADERS_DIR, "abc", client=client, keep=keep)

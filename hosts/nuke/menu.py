@@ -1,16 +1,15 @@
 """The splice menu of Nuke (Create…, Load…, Publish, Publish (repair first), Inventory, Update
 all) and the bootstrap the startup files call.
 
-Only :func:`build_menu` and the dialogs touch ``nuke`` (imported inside them); the actions
-are :mod:`splice.host.actions`, and every menu entry runs through
-:func:`splice.host.actions.guarded`: a failure is a message, never a traceback.
+Only :func:`build_menu` and the dialogs touch ``nuke`` (imported inside them); the entries
+are :func:`splice.host.menus.build`'s, each guarded: a failure is a message, never a traceback.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from splice.host import actions
+from splice.host import actions, menus
 
 from . import KIND_REPRESENTATIONS, LOADERS_DIR, PLUGINS_DIR, install
 
@@ -54,9 +53,8 @@ def _tell(title: str, text: str, severity: actions.Severity = "info", /) -> None
         nuke.message(f"splice {title}\n\n{heading}{text}")
 
 
-@actions.guarded("create", _tell, CONSOLE)
-def create() -> Any:
-    """Ask for a kind, a name and the representations; mark the selected nodes for publishing."""
+def _ask_create() -> tuple[str, str, str] | None:
+    """One panel: kind (pulldown), name, representations (blank: the kind's)."""
     import nuke
 
     panel = nuke.Panel("splice create")
@@ -65,48 +63,25 @@ def create() -> Any:
     panel.addSingleLineInput("representations", "")
     if not panel.show():
         return None
-    return actions.create(
-        str(panel.value("kind")),
-        str(panel.value("name")),
-        _tell,
-        offered=KIND_REPRESENTATIONS,
-        representations=str(panel.value("representations") or ""),
-    )
+    values = (panel.value("kind"), panel.value("name"), panel.value("representations") or "")
+    return str(values[0]), str(values[1]), str(values[2])
 
 
-@actions.guarded("load", _tell, CONSOLE)
-def load() -> Any:
-    """Ask for a kref and load it through the matching loader."""
+def _ask_kref() -> str | None:
     import nuke
 
-    return actions.load(nuke.getInput("splice: kref to load", ""), LOADERS_DIR, _tell)
+    return nuke.getInput("splice: kref to load", "")
 
 
-@actions.guarded("publish", _tell, CONSOLE)
-def publish() -> Any:
-    """Publish the script's instances with splice's and Nuke's plug-ins."""
-    return actions.publish(PLUGINS_DIR, _tell)
-
-
-@actions.guarded("publish", _tell, CONSOLE)
-def publish_with_repair() -> Any:
-    """Run the failing checks' repairs, then publish."""
-    return actions.publish(PLUGINS_DIR, _tell, repair=True)
-
-
-@actions.guarded("inventory", _tell, CONSOLE)
-def inventory() -> Any:
-    """Show each container's status against the latest revision."""
-    return actions.inventory(_tell, "script")
-
-
-@actions.guarded("update all", _tell, CONSOLE)
-def update_all() -> Any:
-    """Update every outdated container to its latest revision."""
-    return actions.update_all(LOADERS_DIR, _tell)
-
-
-def entries() -> list[tuple[str, Any]]:
-    """The menu's entries: ``splice.host.actions.MENU``'s labels and their functions."""
-    functions = (create, load, publish, publish_with_repair, inventory, update_all)
-    return list(zip(actions.MENU, functions, strict=True))
+_MENU = menus.build(
+    _tell,
+    CONSOLE,
+    plugins_dir=PLUGINS_DIR,
+    loaders_dir=LOADERS_DIR,
+    offered=KIND_REPRESENTATIONS,
+    ask_create=_ask_create,
+    ask_kref=_ask_kref,
+    noun="script",
+)
+create, load, publish, publish_with_repair, inventory, update_all = _MENU.functions()
+entries = _MENU.entries

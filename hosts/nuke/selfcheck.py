@@ -9,31 +9,24 @@ updates the Read (:mod:`splice.hosts.selfcheck`), in a scratch store.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from splice.hosts.selfcheck import SelfCheckReport
-from splice.hosts.selfcheck import run as _run
+from splice.hosts.selfcheck import run as check
 
-from . import LOADERS_DIR, PLUGINS_DIR
-from .api import NukeScript
+from . import LOADERS_DIR, PLUGINS_DIR, host
+
+if TYPE_CHECKING:
+    from splice.client import Client
+
+    from .api import NukeScript
 
 __all__ = ["run"]
 
 
-def run(api: NukeScript | None = None, client: Any = None, keep: bool = False) -> SelfCheckReport:
+def run(api: NukeScript | None = None, client: Client | None = None, keep: bool = False) -> SelfCheckReport:
     """Run the check over ``nuke`` (or ``api``); ``client``: a store, else a scratch one."""
-    from .pipeline import NukeHost
-    from .real import NukeApi  # imports Nuke only when run
-
-    host = NukeHost(NukeApi() if api is None else api)
-    frame = host.api.current_frame()
+    nuke = host(api)
+    frame = nuke.api.current_frame()
     options = {"frameStart": frame, "frameEnd": frame}
-    return _run(
-        host,
-        kind="render",
-        plugins_dir=PLUGINS_DIR,
-        loaders_dir=LOADERS_DIR,
-        options=options,
-        client=client,
-        keep=keep,
-    )
+    return check(nuke, "render", PLUGINS_DIR, LOADERS_DIR, options=options, client=client, keep=keep)

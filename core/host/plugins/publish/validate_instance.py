@@ -5,6 +5,7 @@ import pyblish.api
 from splice.errors import NotFoundError
 from splice.host.creators import KINDS
 from splice.host.publish import PublishValidationError
+from splice.host.registry import registered_creators
 from splice.kref import Kref
 
 
@@ -20,8 +21,9 @@ class ValidateSpliceInstance(pyblish.api.InstancePlugin):
         project = instance.context.data.get("project")
         kind = instance.data["kind"]
         item = Kref(instance.data["item"])
-        if kind not in KINDS:
-            self.log.warning("%s is of kind %r, not one of the standard kinds %s", instance.name, kind, KINDS)
+        known = (*KINDS, *registered_creators())
+        if kind not in known:
+            self.log.warning("%s is of kind %r, not one of the standard kinds %s", instance.name, kind, known)
         if project and item.project != project:
             raise PublishValidationError(
                 f"{instance.name} publishes to {item}, outside the scene's project {project!r}",

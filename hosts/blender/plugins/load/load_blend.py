@@ -79,15 +79,19 @@ def _instancer(holder: bpy.types.Collection) -> bpy.types.Object:
     raise LookupError(f"container collection {holder.name!r} has no collection instance in it")
 
 
-class BlendLinkLoader(Loader):
-    """Link the published collection (read-only, as File > Link does): the holder collection gets
-    an empty instancing it. Update points the library at the new file and reloads it, or links
-    the new file when another container shares the library or already links that file."""
+class _BlendLoader(Loader):
+    """What the two .blend loaders serve (not a loader itself: its name starts with ``_``)."""
 
     kinds = KINDS
     representations = ("blend",)
     hosts = ("blender",)
     priority = 10  # linking is the default for .blend files; append on request
+
+
+class BlendLinkLoader(_BlendLoader):
+    """Link the published collection (read-only, as File > Link does): the holder collection gets
+    an empty instancing it. Update points the library at the new file and reloads it, or links
+    the new file when another container shares the library or already links that file."""
 
     def load(
         self, host: BlenderHost, revision: Any, representation: str, path: Path, name: str, namespace: str
@@ -177,14 +181,9 @@ def _library_used(library: bpy.types.Library) -> bool:
     )
 
 
-class BlendLocalLoader(Loader):
+class BlendLocalLoader(_BlendLoader):
     """Append the published collection (local, editable copies, as File > Append does) into the
     holder collection. (Named so that the link loader, sorted first, stays the default.)"""
-
-    kinds = KINDS
-    representations = ("blend",)
-    hosts = ("blender",)
-    priority = 10  # linking is the default for .blend files; append on request
 
     def load(
         self, host: BlenderHost, revision: Any, representation: str, path: Path, name: str, namespace: str

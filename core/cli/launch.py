@@ -11,14 +11,16 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any
 
+from .common import Add, print_json
+
 if TYPE_CHECKING:
-    from .client import Client
+    from ..client import Client
 
 _CONFIG_HELP = "a studio configuration file (TOML), after $SPLICE_APPS's (repeatable)"
 _AT_HELP = "time-lock: the workspace holds what was published at TIME (YYYYMMDDHHMM or ISO 8601)"
 
 
-def register(sub: Any, add: Any) -> None:
+def register(sub: Any, add: Add) -> None:
     """Add the launcher commands to the sub-parsers ``sub`` with ``splice.cli``'s ``add``."""
 
     def context(p: argparse.ArgumentParser, required: bool = True) -> None:
@@ -38,7 +40,7 @@ def register(sub: Any, add: Any) -> None:
     p = add(
         sub,
         "env",
-        "cli_launch:cmd_env",
+        cmd_env,
         "print the environment an app gets in a context (what splice sets, or --all)",
     )
     context(p)
@@ -48,7 +50,7 @@ def register(sub: Any, add: Any) -> None:
     p = add(
         sub,
         "launch",
-        "cli_launch:cmd_launch",
+        cmd_launch,
         "start an app in a context, detached, its output in a log file",
         epilog="Everything after --args goes to the app: splice launch blender --context K "
         "--task T --args -b --python-expr '…'. --from FILE starts a saved launch again.",
@@ -79,14 +81,14 @@ def register(sub: Any, add: Any) -> None:
         help="arguments for the app (the rest of the line)",
     )
 
-    p = add(sub, "apps", "cli_launch:cmd_apps", "list the configured apps and their versions found here")
+    p = add(sub, "apps", cmd_apps, "list the configured apps and their versions found here")
     p.add_argument("--config", action="append", default=[], metavar="FILE", help=_CONFIG_HELP)
     p.set_defaults(no_client=True)
 
     p = add(
         sub,
         "runtime",
-        "cli_launch:cmd_runtime",
+        cmd_runtime,
         "make splice's runtime for a DCC's Python (what the launcher puts on its sys.path)",
         epilog="splice runtime blender: the runtime the next launch of Blender uses (made when "
         "missing). --python 3.11 --out DIR: a studio's prebuilt runtime ([runtime] prebuilt).",
@@ -98,14 +100,8 @@ def register(sub: Any, add: Any) -> None:
     p.add_argument("--config", action="append", default=[], metavar="FILE", help=_CONFIG_HELP)
     p.set_defaults(no_client=True)
 
-    p = add(sub, "launcher", "cli_launch:cmd_launcher", "open the launcher window (Qt)")
+    p = add(sub, "launcher", cmd_launcher, "open the launcher window (Qt)")
     p.add_argument("--config", action="append", default=[], metavar="FILE", help=_CONFIG_HELP)
-
-
-def _print_json(value: Any) -> None:
-    import json
-
-    print(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 def _progress(message: str) -> None:
@@ -113,7 +109,7 @@ def _progress(message: str) -> None:
 
 
 def _prepare(client: Client, args: argparse.Namespace, extra_args: list[str] | None = None) -> Any:
-    from .launcher.launch import prepare
+    from ..launcher.launch import prepare
 
     return prepare(
         client,
@@ -132,7 +128,7 @@ def cmd_env(client: Client, args: argparse.Namespace) -> int:
     launch = _prepare(client, args)
     env = dict(sorted(launch.env.items())) if args.all else launch.changes
     if args.json:
-        _print_json(env if args.all else {"set": env, "unset": launch.removed})
+        print_json(env if args.all else {"set": env, "unset": launch.removed})
         return 0
     for key, value in env.items():
         print(f"{key}={value}")
@@ -142,8 +138,8 @@ def cmd_env(client: Client, args: argparse.Namespace) -> int:
 
 
 def cmd_launch(client: Client, args: argparse.Namespace) -> int:
-    from .errors import ValidationError
-    from .launcher.launch import EARLY_EXIT_SECONDS, load, start, watch
+    from ..errors import ValidationError
+    from ..launcher.launch import EARLY_EXIT_SECONDS, load, start, watch
 
     seconds = EARLY_EXIT_SECONDS if args.watch is None else args.watch
     if not 0 <= seconds <= 600:
@@ -168,14 +164,14 @@ def cmd_launch(client: Client, args: argparse.Namespace) -> int:
         launch.save(args.save)
     if args.dry_run:
         if args.json:
-            _print_json(launch.to_dict())
+            print_json(launch.to_dict())
         else:
             print(f"{launch.app} {launch.version}: {' '.join(launch.argv)}  (not started)")
         return 0
     started = start(launch, args.log_dir)
     finished = watch(started, seconds) if seconds else None  # an app that cannot start raises
     if args.json:
-        _print_json(
+        print_json(
             {
                 "pid": started.pid,
                 "log": str(started.log),
@@ -194,8 +190,8 @@ def cmd_launch(client: Client, args: argparse.Namespace) -> int:
 
 
 def cmd_apps(args: argparse.Namespace) -> int:
-    from .launcher.apps import Apps
-    from .launcher.config import studio_config
+    from ..launcher.apps import Apps
+    from ..launcher.config import studio_config
 
     apps = Apps(studio_config(args.config))
     rows = []
@@ -211,7 +207,7 @@ def cmd_apps(args: argparse.Namespace) -> int:
             }
         )
     if args.json:
-        _print_json(rows)
+        print_json(rows)
         return 0
     for row in rows:
         found = (
@@ -228,11 +224,11 @@ def cmd_apps(args: argparse.Namespace) -> int:
 def cmd_runtime(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .errors import ValidationError
-    from .launcher.apps import Apps
-    from .launcher.config import studio_config
-    from .launcher.dccpython import DccPython, dcc_python
-    from .launcher.runtime import build, runtime_for
+    from ..errors import ValidationError
+    from ..launcher.apps import Apps
+    from ..launcher.config import studio_config
+    from ..launcher.dccpython import DccPython, dcc_python
+    from ..launcher.runtime import build, runtime_for
 
     if bool(args.app) == bool(args.python):
         raise ValidationError("splice runtime needs an APP or --python X.Y (one of them)")
@@ -251,7 +247,7 @@ def cmd_runtime(args: argparse.Namespace) -> int:
         runtime = runtime_for(python, config.runtime, what)
         folder, made = runtime.path, runtime.made
     if args.json:
-        _print_json(
+        print_json(
             {"path": str(folder), "python": python.version, "python_source": python.source, "made": made}
         )
     else:
@@ -261,7 +257,7 @@ def cmd_runtime(args: argparse.Namespace) -> int:
 
 def cmd_launcher(client: Client, args: argparse.Namespace) -> int:
     try:
-        from .launcher.gui import run
+        from ..launcher.gui import run
     except ImportError as exc:
         print(
             f"splice: error: the launcher window needs Qt: pip install 'splice[gui]' ({exc})", file=sys.stderr

@@ -11,13 +11,15 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
+from .common import Add, print_json
+
 if TYPE_CHECKING:
-    from .client import Client
+    from ..client import Client
 
 _PROGRESS = "progress bars on stderr (default: when stderr is a terminal)"
 
 
-def register(sub: Any, add: Any) -> None:
+def register(sub: Any, add: Add) -> None:
     """Add the file commands to the sub-parsers ``sub`` with ``splice.cli``'s ``add``."""
 
     def progress(p: argparse.ArgumentParser) -> None:
@@ -26,7 +28,7 @@ def register(sub: Any, add: Any) -> None:
     p = add(
         sub,
         "store",
-        "cli_files:cmd_store",
+        cmd_store,
         "store a file or folder (an image sequence) in the project's file store as an artifact",
     )
     p.add_argument("kref", metavar="REV_KREF")
@@ -38,7 +40,7 @@ def register(sub: Any, add: Any) -> None:
     p = add(
         sub,
         "pull",
-        "cli_files:cmd_pull",
+        cmd_pull,
         "fetch a revision's (or one artifact's) files, verify every checksum and place them",
     )
     p.add_argument("kref", metavar="KREF")
@@ -46,13 +48,13 @@ def register(sub: Any, add: Any) -> None:
     p.add_argument("--link", action="store_true", help="hard-link from the cache instead of copying")
     p.add_argument("--no-dvc", action="store_true", help="do not write .dvc/config and NAME.dvc files")
     progress(p)
-    p = add(sub, "push", "cli_files:cmd_push", "send what the file store lacks of a revision's files")
+    p = add(sub, "push", cmd_push, "send what the file store lacks of a revision's files")
     p.add_argument("kref", metavar="KREF")
     progress(p)
     p = add(
         sub,
         "ingest",
-        "cli_files:cmd_ingest",
+        cmd_ingest,
         "import a file or folder from a path or URL, keeping the source's state",
     )
     p.add_argument("source", metavar="URL_OR_PATH")
@@ -60,14 +62,14 @@ def register(sub: Any, add: Any) -> None:
     p.add_argument("--name", help="artifact name (default: the source's file name)")
     p.add_argument("--meta", metavar="KEY=VALUE", action="append", help="metadata (repeatable)")
     progress(p)
-    p = add(sub, "derive", "cli_files:cmd_derive",
+    p = add(sub, "derive", cmd_derive,
             "run the item's declared stages (dvc pipelines) and store their outputs on the revision")
     p.add_argument("kref", metavar="REV_KREF")
     progress(p)
     p = add(
         sub,
         "status",
-        "cli_files:cmd_status",
+        cmd_status,
         "say which stored files are in the store and which ingested ones changed at their source",
     )
     p.add_argument("kref", metavar="KREF")
@@ -78,7 +80,7 @@ def _progress(args: argparse.Namespace) -> bool:
 
 
 def _meta(args: argparse.Namespace) -> dict[str, str]:
-    from .errors import ValidationError
+    from ..errors import ValidationError
 
     out = {}
     for pair in getattr(args, "meta", None) or []:
@@ -89,14 +91,8 @@ def _meta(args: argparse.Namespace) -> dict[str, str]:
     return out
 
 
-def _json(value: Any) -> None:
-    import json
-
-    print(json.dumps(value, ensure_ascii=False, indent=2))
-
-
 def cmd_store(client: Client, args: argparse.Namespace) -> int:
-    from . import files
+    from .. import files
 
     artifact = files.store(
         client.get_revision(args.kref),
@@ -108,14 +104,14 @@ def cmd_store(client: Client, args: argparse.Namespace) -> int:
     )
     meta = artifact.metadata
     if args.json:
-        _json({"kref": artifact.kref, "location": artifact.location, "metadata": meta})
+        print_json({"kref": artifact.kref, "location": artifact.location, "metadata": meta})
     else:
         print(f"{artifact.kref}  {meta['content_hash']}  {meta['size']} bytes  -> {meta['store']}")
     return 0
 
 
 def cmd_pull(client: Client, args: argparse.Namespace) -> int:
-    from . import files
+    from .. import files
 
     paths = files.pull(
         args.kref,
@@ -126,7 +122,7 @@ def cmd_pull(client: Client, args: argparse.Namespace) -> int:
         client=client,
     )
     if args.json:
-        _json([os.fspath(p) for p in paths])
+        print_json([os.fspath(p) for p in paths])
     else:
         for path in paths:
             print(path)
@@ -134,19 +130,19 @@ def cmd_pull(client: Client, args: argparse.Namespace) -> int:
 
 
 def cmd_push(client: Client, args: argparse.Namespace) -> int:
-    from . import files
+    from .. import files
 
     sent = files.push(args.kref, progress=_progress(args), client=client)
     if args.json:
-        _json({"pushed": sent})
+        print_json({"pushed": sent})
     else:
         print(f"{sent} object(s) pushed")
     return 0
 
 
 def cmd_ingest(client: Client, args: argparse.Namespace) -> int:
-    from . import files
-    from .errors import ValidationError
+    from .. import files
+    from ..errors import ValidationError
 
     name = args.name or _name_from(args.source)
     if not name:
@@ -156,7 +152,7 @@ def cmd_ingest(client: Client, args: argparse.Namespace) -> int:
     )
     meta = artifact.metadata
     if args.json:
-        _json({"kref": artifact.kref, "location": artifact.location, "metadata": meta})
+        print_json({"kref": artifact.kref, "location": artifact.location, "metadata": meta})
     else:
         print(f"{artifact.kref}  {meta['content_hash']}  from {meta['source']} ({meta['source_state']})")
     return 0
@@ -170,11 +166,11 @@ def _name_from(source: str) -> str:
 
 
 def cmd_derive(client: Client, args: argparse.Namespace) -> int:
-    from . import files
+    from .. import files
 
     done = files.derive(client.get_revision(args.kref), progress=_progress(args))
     if args.json:
-        _json([{"stage": d.stage, "ran": d.ran, "kref": d.artifact.kref,
+        print_json([{"stage": d.stage, "ran": d.ran, "kref": d.artifact.kref,
                 "content_hash": d.artifact.metadata.get("content_hash")} for d in done])
     else:
         for d in done:
@@ -184,11 +180,11 @@ def cmd_derive(client: Client, args: argparse.Namespace) -> int:
 
 
 def cmd_status(client: Client, args: argparse.Namespace) -> int:
-    from . import files
+    from .. import files
 
     rows = files.status(args.kref, client=client)
     if args.json:
-        _json(
+        print_json(
             [
                 {
                     "kref": r.kref,

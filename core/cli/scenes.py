@@ -15,20 +15,22 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from .common import Add, print_json
+
 if TYPE_CHECKING:
-    from .client import Client
-    from .host.adapters import Adapter
-    from .host.interface import Host
+    from ..client import Client
+    from ..host.adapters import Adapter
+    from ..host.interface import Host
 
 
-def register(sub: Any, add: Any) -> None:
+def register(sub: Any, add: Add) -> None:
     """Add the scene commands to ``splice``'s sub-parsers with ``splice.cli``'s ``add``."""
 
     def scene(p: argparse.ArgumentParser) -> None:
         p.add_argument("scene", metavar="SCENE", help="the scene file")
         p.add_argument("--host", default="memory", help="host adapter that opens it (default: memory)")
 
-    p = add(sub, "publish", "cli_host:cmd_publish",
+    p = add(sub, "publish", cmd_publish,
             "publish a scene's instances headless: collect, validate, extract, integrate (pyblish)",
             epilog="Exit status 1 when a check fails: nothing is written, and the report says "
                    "what failed on what and how to fix it.")
@@ -39,14 +41,14 @@ def register(sub: Any, add: Any) -> None:
     p.add_argument("--target", metavar="T", action="append", help="pyblish target (repeatable)")
     p.add_argument("--no-save", action="store_true", help="with --repair: do not save the repaired scene")
 
-    p = add(sub, "load", "cli_host:cmd_load", "load a revision into a scene file and save it")
+    p = add(sub, "load", cmd_load, "load a revision into a scene file and save it")
     scene(p)
     p.add_argument("kref", metavar="KREF", help="…/item.kind with ?r=N, ?t=TAG, &time=…, &a=NAME")
     p.add_argument("--representation", "-R", metavar="NAME", help="artifact name or file extension")
     p.add_argument("--loader", metavar="NAME", help="use this loader")
     p.add_argument("--namespace", metavar="NS", help="default: <item>_NN, the first free")
 
-    p = add(sub, "inventory", "cli_host:cmd_inventory",
+    p = add(sub, "inventory", cmd_inventory,
             "list a scene's containers against latest, a tag or a revision (one round trip); update them")
     scene(p)
     p.add_argument("--want", default="latest", metavar="WANT", help="latest, a tag or a revision number")
@@ -54,7 +56,7 @@ def register(sub: Any, add: Any) -> None:
 
 
 def _open(args: argparse.Namespace) -> tuple[Adapter, Host]:
-    from .host.adapters import adapter
+    from ..host.adapters import adapter
 
     found = adapter(args.host)
     return found, found.open_scene(args.scene)
@@ -88,14 +90,8 @@ def _flush_c_stdio() -> None:
         ctypes.CDLL(None).fflush(None)
 
 
-def _print_json(value: Any) -> None:
-    import json
-
-    print(json.dumps(value, ensure_ascii=False, indent=2))
-
-
 def cmd_publish(client: Client, args: argparse.Namespace) -> int:
-    from .host import publish
+    from ..host import publish
 
     with stdout_to_stderr(args.json):
         found, host = _open(args)
@@ -104,14 +100,14 @@ def cmd_publish(client: Client, args: argparse.Namespace) -> int:
         if args.repair and report.repaired and not args.no_save:
             host.save_file()
     if args.json:
-        _print_json(report.to_dict())
+        print_json(report.to_dict())
     else:
         print(report.to_text())
     return 0 if report.success else 1
 
 
 def _loaders(found: Adapter) -> dict:
-    from .host import loaders_for
+    from ..host import loaders_for
 
     return loaders_for(*([found.loaders_dir] if found.loaders_dir else []))
 
@@ -132,7 +128,7 @@ def cmd_load(client: Client, args: argparse.Namespace) -> int:
         )
         host.save_file()
     if args.json:
-        _print_json(container.to_dict())
+        print_json(container.to_dict())
     else:
         print(f"{container.key}  {container.kref}  ({container.loader}, {container.representation})")
     return 0
@@ -143,7 +139,7 @@ def _want(raw: str) -> str | int:
 
 
 def cmd_inventory(client: Client, args: argparse.Namespace) -> int:
-    from .host import inventory
+    from ..host import inventory
 
     with stdout_to_stderr(args.json):
         found, host = _open(args)
@@ -155,7 +151,7 @@ def cmd_inventory(client: Client, args: argparse.Namespace) -> int:
             if updated:
                 host.save_file()
     if args.json:
-        _print_json({"entries": [e.to_dict() for e in entries], "updated": updated})
+        print_json({"entries": [e.to_dict() for e in entries], "updated": updated})
         return 0
     if not entries:
         print("no containers in the scene")

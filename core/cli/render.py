@@ -1,4 +1,5 @@
-"""Rendering for the ``splice`` command line: trees, tables, fields, events, DOT.
+"""Rendering for the ``splice`` command line: trees, tables, fields, events
+(the graph's DOT: :mod:`splice.cli.graph`).
 
 Mostly pure functions of plain values; :func:`build_tree` / :func:`render_tree`
 read the store through a client (``splice ls`` and ``splice demo`` share them).
@@ -13,9 +14,9 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .client import Client
-    from .kref import Kref
-    from .nodes import Item
+    from ..client import Client
+    from ..kref import Kref
+    from ..nodes import Item
 
 
 @dataclass
@@ -29,7 +30,7 @@ class TreeNode:
 def as_dict(obj: Any, kind: str | None = None, **extra: Any) -> dict[str, Any]:
     """A node, edge or record as JSON-ready values (SDK nodes wrap a record in
     ``to_dict``); with ``kind``, a leading ``"type"`` key."""
-    from .records import to_dict
+    from ..records import to_dict
 
     data = obj.to_dict() if hasattr(obj, "to_dict") else to_dict(obj)
     return {"type": kind, **data, **extra} if kind else {**data, **extra}
@@ -117,53 +118,12 @@ def event_line(
     return "  ".join(parts)
 
 
-# -- Graphviz ---------------------------------------------------------------
-@dataclass
-class GraphNode:
-    """A revision in the DOT graph; ``side`` is root, dependency or dependent."""
-
-    kref: str
-    label: str
-    side: str
-    depth: int
-
-
-_FILL = {"root": "#ffd966", "dependency": "#cfe2f3", "dependent": "#f4cccc", "both": "#d9d2e9"}
-
-
-def dot_quote(text: str) -> str:
-    """A DOT double-quoted string."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-
-def to_dot(nodes: Sequence[GraphNode], edges: Iterable[tuple[str, str, str]], title: str = "") -> str:
-    """A Graphviz digraph: revisions as boxes (root gold, dependencies blue, dependents
-    red), edges labelled with their type, pointing from dependent to dependency."""
-    lines = [
-        "digraph splice {",
-        "  rankdir=LR;",
-        '  graph [fontname="Helvetica"' + (f", label={dot_quote(title)}, labelloc=t" if title else "") + "];",
-        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11];',
-        '  edge [fontname="Helvetica", fontsize=9];',
-    ]
-    for n in nodes:
-        attrs = [f"label={dot_quote(n.label)}", f"tooltip={dot_quote(n.kref)}",
-                 f'fillcolor="{_FILL[n.side]}"']
-        if n.side == "root":
-            attrs.append("penwidth=2")
-        lines.append(f"  {dot_quote(n.kref)} [{', '.join(attrs)}];")
-    for source, target, edge_type in edges:
-        lines.append(f"  {dot_quote(source)} -> {dot_quote(target)} [label={dot_quote(edge_type)}];")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
-
-
 # -- the tree of a project, space or item ------------------------------------------
 def build_tree(client: Client, kref: Kref, revisions: bool = False) -> tuple[dict[str, Any], TreeNode]:
     """The spaces and items under a project or space (an item: its revisions) as
     nested JSON-ready dicts (``children``, ``revisions``) and as a :class:`TreeNode`.
     Two queries for the whole tree, plus one per item with ``revisions``."""
-    from .errors import ValidationError
+    from ..errors import ValidationError
 
     if kref.revision is not None or kref.tag is not None or kref.artifact is not None:
         raise ValidationError(f"{kref} selects a revision; a tree starts at a project, space or item "
@@ -205,7 +165,7 @@ def render_tree(client: Client, kref: Kref | str, revisions: bool = False,
                 unicode: bool | None = None) -> str:
     """The tree under a project, space or item as text (one node a line, ending in a
     newline); ``unicode=None`` draws box characters when stdout can show them."""
-    from .kref import Kref
+    from ..kref import Kref
 
     _, tree = build_tree(client, Kref(kref), revisions)
     return "\n".join(tree_lines(tree, unicode_ok() if unicode is None else unicode)) + "\n"

@@ -10,8 +10,11 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .common import Add, print_json
+
 if TYPE_CHECKING:
-    from .client import Client
+    from ..client import Client
+    from ..packages.workspace import Workspace
 
 _WS_HELP = "the workspace (default: the one holding the current folder)"
 
@@ -23,11 +26,11 @@ def _repo_pair(text: str) -> tuple[str, str]:
     return name, location
 
 
-def register(sub: Any, add: Any) -> None:
+def register(sub: Any, add: Add) -> None:
     """Add ``package`` and ``workspace`` to the ``splice`` parser."""
-    pkg = add(sub, "package", "", "assets as Python packages: versions, wheels, repos, impact")
+    pkg = add(sub, "package", None, "assets as Python packages: versions, wheels, repos, impact")
     psub = pkg.add_subparsers(dest="what", metavar="ACTION", required=True)
-    p = add(psub, "set", "cli_packages:cmd_set", "give a revision a version and/or requirements")
+    p = add(psub, "set", cmd_set, "give a revision a version and/or requirements")
     p.add_argument("kref", metavar="REV_KREF")
     p.add_argument("--version", dest="pkg_version", metavar="SEMVER", help="1.2.3, 1.2.3-rc.1")
     p.add_argument(
@@ -40,10 +43,10 @@ def register(sub: Any, add: Any) -> None:
         "--group", default="default", help="the requirements' group (default, build, edit, export…)"
     )
     p = add(
-        psub, "show", "cli_packages:cmd_show", "a revision's package: name, version, requirements, manifest"
+        psub, "show", cmd_show, "a revision's package: name, version, requirements, manifest"
     )
     p.add_argument("kref", metavar="REV_KREF")
-    p = add(psub, "build", "cli_packages:cmd_build", "build a revision's wheel")
+    p = add(psub, "build", cmd_build, "build a revision's wheel")
     p.add_argument("kref", metavar="REV_KREF")
     p.add_argument(
         "-o", "--outdir", metavar="DIR", help="where (default: the workspace's build/, else dist/)"
@@ -53,7 +56,7 @@ def register(sub: Any, add: Any) -> None:
     p = add(
         psub,
         "publish",
-        "cli_packages:cmd_publish",
+        cmd_publish,
         "freeze a revision (tag published), build its wheel and add it to a repo",
     )
     p.add_argument("kref", metavar="REV_KREF")
@@ -62,12 +65,12 @@ def register(sub: Any, add: Any) -> None:
     )
     p.add_argument("--code", metavar="PATH", help="the asset's own code: a .py file or a folder")
     p.add_argument("--workspace", metavar="PATH", help=_WS_HELP)
-    p = add(psub, "promote", "cli_packages:cmd_promote", "copy a published version from one repo to another")
+    p = add(psub, "promote", cmd_promote, "copy a published version from one repo to another")
     p.add_argument("kref", metavar="REV_KREF")
     p.add_argument("--from", dest="source", default="review", help="default review")
     p.add_argument("--to", dest="target", default="blessed", help="default blessed")
     p.add_argument("--workspace", metavar="PATH", help=_WS_HELP)
-    p = add(psub, "bump", "cli_packages:cmd_bump", "a new revision with the next version, same requirements")
+    p = add(psub, "bump", cmd_bump, "a new revision with the next version, same requirements")
     p.add_argument("kref", metavar="KREF")
     p.add_argument("part", nargs="?", choices=("major", "minor", "micro"))
     p.add_argument("--suffix", metavar="PRE", help="make it a pre-release: rc1, beta.2, alpha")
@@ -75,17 +78,17 @@ def register(sub: Any, add: Any) -> None:
     p = add(
         psub,
         "impact",
-        "cli_packages:cmd_impact",
+        cmd_impact,
         "which dependents take this revision's version (push / semi-push) and which do not (pull)",
     )
     p.add_argument("kref", metavar="REV_KREF")
     p.add_argument("--under", metavar="KREF", help="only below this project or space (default: anywhere)")
-    p = add(psub, "events", "cli_packages:cmd_events", "print package.published and package.promoted events")
+    p = add(psub, "events", cmd_events, "print package.published and package.promoted events")
     p.add_argument("--timeout", type=float, default=0.0, metavar="S", help="wait S idle seconds (default 0)")
 
-    ws = add(sub, "workspace", "", "uv workspaces: inputs venv, outputs, build, external_packages")
+    ws = add(sub, "workspace", None, "uv workspaces: inputs venv, outputs, build, external_packages")
     wsub = ws.add_subparsers(dest="what", metavar="ACTION", required=True)
-    p = add(wsub, "create", "cli_packages:cmd_ws_create", "make a workspace (an inputs venv made with uv)")
+    p = add(wsub, "create", cmd_ws_create, "make a workspace (an inputs venv made with uv)")
     p.add_argument("path", metavar="PATH")
     p.add_argument(
         "--repo",
@@ -103,43 +106,45 @@ def register(sub: Any, add: Any) -> None:
     p.add_argument("--from", dest="lock", metavar="LOCK", help="reproduce a lock exactly")
     p.add_argument("--python", metavar="PY", help="the inputs venv's Python (default: this one)")
     p.set_defaults(no_client=True)
-    p = add(wsub, "add", "cli_packages:cmd_ws_add", "install assets and all they need from the repos")
+    p = add(wsub, "add", cmd_ws_add, "install assets and all they need from the repos")
     p.add_argument("requirements", nargs="+", metavar="REQ", help="kref://…[SPEC] or NAME[SPEC]")
     p.add_argument("--workspace", metavar="PATH", help=_WS_HELP)
     p.set_defaults(no_client=True)
-    p = add(wsub, "edit", "cli_packages:cmd_ws_edit", "install an asset as an editable output")
+    p = add(wsub, "edit", cmd_ws_edit, "install an asset as an editable output")
     p.add_argument("kref", metavar="REV_KREF")
     p.add_argument("--workspace", metavar="PATH", help=_WS_HELP)
     p = add(
-        wsub, "lock", "cli_packages:cmd_ws_lock", "write pins, krefs, revisions and sha256 of every wheel"
+        wsub, "lock", cmd_ws_lock, "write pins, krefs, revisions and sha256 of every wheel"
     )
     p.add_argument("-o", "--output", metavar="FILE", help="default WORKSPACE/splice.lock")
     p.add_argument("--workspace", metavar="PATH", help=_WS_HELP)
     p.set_defaults(no_client=True)
-    p = add(wsub, "show", "cli_packages:cmd_ws_show", "the workspace's configuration and installed packages")
+    p = add(wsub, "show", cmd_ws_show, "the workspace's configuration and installed packages")
     p.add_argument("--workspace", metavar="PATH", help=_WS_HELP)
     p.set_defaults(no_client=True)
 
 
 # -- helpers -----------------------------------------------------------------------
 def _print(args: argparse.Namespace, data: Any, text: str) -> None:
-    import json
-
     if getattr(args, "json", False):
-        print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+        print_json(data, default=str)
     else:
         print(text)
 
 
-def _workspace(args: argparse.Namespace, required: bool = True):
-    from .packages.errors import WorkspaceError
-    from .packages.workspace import Workspace, find_workspace
+def _find_workspace(args: argparse.Namespace) -> Workspace | None:
+    """``--workspace PATH``, else the workspace holding the current folder, if any."""
+    from ..packages.workspace import Workspace, find_workspace
 
     given = getattr(args, "workspace", None)
-    if given:
-        return Workspace(given)
-    found = find_workspace()
-    if found is None and required:
+    return Workspace(given) if given else find_workspace()
+
+
+def _workspace(args: argparse.Namespace) -> Workspace:
+    from ..packages.errors import WorkspaceError
+
+    found = _find_workspace(args)
+    if found is None:
         raise WorkspaceError("not inside a workspace: give --workspace PATH or run splice workspace create")
     return found
 
@@ -150,7 +155,7 @@ def _info_dict(info: Any) -> dict[str, Any]:
 
 # -- package ---------------------------------------------------------------------------
 def cmd_set(client: Client, args: argparse.Namespace) -> int:
-    from .packages.spec import requires_of, set_package
+    from ..packages.spec import requires_of, set_package
 
     revision = client.get_revision(args.kref)
     requires = None
@@ -163,7 +168,7 @@ def cmd_set(client: Client, args: argparse.Namespace) -> int:
 
 
 def cmd_show(client: Client, args: argparse.Namespace) -> int:
-    from .packages.spec import package_info
+    from ..packages.spec import package_info
 
     info = package_info(client.get_revision(args.kref))
     lines = [f"{info.name} {info.version} (PEP 440 {info.pep440}) = {info.revision_kref}"]
@@ -174,13 +179,13 @@ def cmd_show(client: Client, args: argparse.Namespace) -> int:
 
 
 def cmd_build(client: Client, args: argparse.Namespace) -> int:
-    from .packages.build import build_revision
+    from ..packages.build import build_revision
 
     revision = client.get_revision(args.kref)
-    ws = _workspace(args, required=False)
+    ws = _find_workspace(args)
     code = Path(args.code) if args.code else None
     if ws is not None:
-        from .packages.names import dist_name
+        from ..packages.names import dist_name
 
         code = code or ws.output_code(dist_name(revision.item_kref))
     outdir = Path(args.outdir) if args.outdir else (ws.root / "build" if ws is not None else Path("dist"))
@@ -190,12 +195,12 @@ def cmd_build(client: Client, args: argparse.Namespace) -> int:
 
 
 def cmd_publish(client: Client, args: argparse.Namespace) -> int:
-    from .packages.names import dist_name
-    from .packages.publish import publish
-    from .packages.repos import PUBLISH_DEFAULT, get_repo
+    from ..packages.names import dist_name
+    from ..packages.publish import publish
+    from ..packages.repos import PUBLISH_DEFAULT, get_repo
 
     revision = client.get_revision(args.kref)
-    ws = _workspace(args, required=False)
+    ws = _find_workspace(args)
     code = Path(args.code) if args.code else None
     if ws is not None:
         repo = ws.repo(args.repo) if args.repo else ws.publish_repo()
@@ -210,13 +215,13 @@ def cmd_publish(client: Client, args: argparse.Namespace) -> int:
 
 
 def cmd_promote(client: Client, args: argparse.Namespace) -> int:
-    from .packages.publish import announce_promotion, promote
-    from .packages.repos import get_repo
-    from .packages.spec import package_info
+    from ..packages.publish import announce_promotion, promote
+    from ..packages.repos import get_repo
+    from ..packages.spec import package_info
 
     revision = client.get_revision(args.kref)
     info = package_info(revision)
-    ws = _workspace(args, required=False)
+    ws = _find_workspace(args)
     source, target = (
         (ws.repo(args.source), ws.repo(args.target)) if ws else map(get_repo, (args.source, args.target))
     )
@@ -231,18 +236,18 @@ def cmd_promote(client: Client, args: argparse.Namespace) -> int:
 
 
 def cmd_bump(client: Client, args: argparse.Namespace) -> int:
-    from .packages.outputs import bump
-    from .packages.spec import version_of
+    from ..packages.outputs import bump
+    from ..packages.spec import version_of
 
     revision = client.get_revision(args.kref)
-    new = bump(revision, args.part, args.suffix, _workspace(args, required=False))
+    new = bump(revision, args.part, args.suffix, _find_workspace(args))
     text = str(version_of(new))
     _print(args, {"kref": str(new.kref), "version": text}, f"{new.kref}: {text}")
     return 0
 
 
 def cmd_impact(client: Client, args: argparse.Namespace) -> int:
-    from .packages.impact import impact
+    from ..packages.impact import impact
 
     rows = impact(client.get_revision(args.kref), args.under)
     lines = [
@@ -257,7 +262,7 @@ def cmd_impact(client: Client, args: argparse.Namespace) -> int:
 def cmd_events(client: Client, args: argparse.Namespace) -> int:
     import json
 
-    from .packages.publish import package_events
+    from ..packages.publish import package_events
 
     for event in package_events(client, from_beginning=True, timeout=args.timeout):
         if getattr(args, "json", False):
@@ -271,7 +276,7 @@ def cmd_events(client: Client, args: argparse.Namespace) -> int:
 
 # -- workspace ------------------------------------------------------------------------
 def cmd_ws_create(args: argparse.Namespace) -> int:
-    from .packages.workspace import Workspace
+    from ..packages.workspace import Workspace
 
     options: dict[str, Any] = {
         "publish_to": args.publish_to,
@@ -283,7 +288,7 @@ def cmd_ws_create(args: argparse.Namespace) -> int:
         options["install_from"] = args.install_from
     repos = dict(args.repo or [])
     if args.lock:
-        from .packages.lock import create_from_lock
+        from ..packages.lock import create_from_lock
 
         options.pop("install_from", None)
         ws = create_from_lock(args.path, args.lock, repos=repos, **options)
@@ -306,7 +311,7 @@ def cmd_ws_add(args: argparse.Namespace) -> int:
 
 
 def cmd_ws_edit(client: Client, args: argparse.Namespace) -> int:
-    from .packages.outputs import edit
+    from ..packages.outputs import edit
 
     folder = edit(_workspace(args), client.get_revision(args.kref))
     _print(args, {"output": str(folder)}, f"editable output {folder}")
@@ -314,7 +319,7 @@ def cmd_ws_edit(client: Client, args: argparse.Namespace) -> int:
 
 
 def cmd_ws_lock(args: argparse.Namespace) -> int:
-    from .packages.lock import lock
+    from ..packages.lock import lock
 
     path = lock(_workspace(args), Path(args.output) if args.output else None)
     _print(args, {"lock": str(path)}, str(path))

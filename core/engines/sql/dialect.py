@@ -1,0 +1,60 @@
+"""What an SQL engine supplies: the one place where SQLite and PostgreSQL differ.
+
+Every concern of :class:`~splice.engines.sql.SQLBackend` is written once, in SQL
+both databases run, with ``?`` placeholders; it reaches the database only
+through these hooks. An engine (``sqlite.py``, ``postgres.py``) subclasses
+``SQLBackend`` and fills in each of them: connections and transactions
+(:meth:`_write`, :meth:`_read`, :meth:`close`), the dialect pieces
+(``TAGS_AGG``, :meth:`_insert`, :meth:`_name_glob`, :meth:`_request_table`) and
+how a stream waits for the next event (:meth:`_announce`, :meth:`_wait`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+Connection = Any  # a DB-API connection whose execute() takes '?' SQL and returns a cursor
+
+
+class SQLDialect:
+    """The hooks an SQL engine implements; nothing else in the package is per engine."""
+
+    url: str
+    actor: str
+    TAGS_AGG = "group_concat(tag, ',')"  # the tags of a revision as one comma-separated text
+
+    def _write(self) -> AbstractContextManager[Connection]:
+        """A write transaction, serialized with every other writer of the store. It calls
+        :meth:`_flush_events` before committing and :meth:`_drop_events` on failure."""
+        raise NotImplementedError
+
+    def _read(self) -> AbstractContextManager[Connection]:
+        """A consistent snapshot for reads of several statements (reentrant)."""
+        raise NotImplementedError
+
+    def _insert(self, conn: Connection, sql: str, params: Sequence[Any]) -> int:
+        """Run an INSERT; return the new row's id."""
+        raise NotImplementedError
+
+    def _name_glob(self, pattern: str) -> tuple[str, Any]:
+        """SQL matching ``name`` against a glob with ``*`` and ``?``, and its parameter."""
+        raise NotImplementedError
+
+    def _request_table(
+        self, conn: Connection, rows: list[tuple[int, str, Any, str | None]], numbers: bool
+    ) -> tuple[str, list[Any]]:
+        """A FROM item ``q(idx, path, sel, art)`` over ``rows`` (``sel`` a revision number
+        when ``numbers``, else a tag), and its parameters."""
+        raise NotImplementedError
+
+    def _announce(self, conn: Connection) -> None:
+        """Called once a write's events are written, before its commit (to wake listeners)."""
+
+    def _wait(self, position: int, deadline: float | None) -> bool:
+        """Sleep until an event after ``position`` is committed; ``False`` at the deadline."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError

@@ -1,0 +1,197 @@
+"""Revisions: numbered 1, 2, … per item under the write lock (gapless, never reused),
+singly or as one batch with their artifacts, edges and tags.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from datetime import datetime
+
+from ...errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
+from ...kref import Kref
+from ...records import Metadata, RevisionRecord, RevisionSpec, to_dict
+from ...times import now_stamp, to_stamp
+from .artifacts import Artifacts
+from .base import LATEST, chunks, dumps
+from .dialect import Connection
+from .edges import Edges
+from .nodes import Nodes
+from .tags import Tags
+
+
+class Revisions(Nodes, Tags, Artifacts, Edges):
+    """Create (one or a batch), get, list and deprecate revisions."""
+
+    def _insert_revision(
+        self, conn: Connection, item: Kref, metadata: Metadata, stamp: str, item_id: int | None = None
+    ) -> tuple[int, int, int]:
+        """Insert the next revision of ``item``; return (item id, revision id, number)."""
+        if item_id is None:
+            item_id = self._item_row(conn, item)[0]
+        # under the write lock, so the next number is ours alone (gapless, never reused)
+        conn.execute("UPDATE items SET last_number = last_number + 1 WHERE id = ?", (item_id,))
+        number = conn.execute("SELECT last_number FROM items WHERE id = ?", (item_id,)).fetchone()[0]
+        rid = self._insert(
+            conn,
+            "INSERT INTO revisions (item_id, number, metadata, created_at, author) VALUES (?,?,?,?,?)",
+            (item_id, number, dumps(metadata), stamp, self.actor),
+        )
+        self._move_tag(conn, item_id, rid, number, LATEST, stamp)
+        self._emit(conn, "revision.created", f"{item.base}?r={number}", number=number)
+        return item_id, rid, number
+
+    def create_revision(self, item: Kref, metadata: Metadata) -> RevisionRecord:
+        with self._write() as conn:
+            kind = self._item_row(conn, item)[1]
+            if kind == "bundle":
+                raise ValidationError(
+                    f"{item.base} is a bundle: its revisions are made by add_member / remove_member"
+                )
+            _, rid, _ = self._insert_revision(conn, item, metadata, now_stamp())
+            return self._revision_record(conn, rid)
+
+    def batch_create_revisions(
+        self, specs: Sequence[RevisionSpec], idempotency_key: str | None
+    ) -> list[RevisionRecord]:
+        digest = None
+        if idempotency_key is not None:
+            canonical = json.dumps([to_dict(spec) for spec in specs], sort_keys=True)
+            digest = hashlib.sha256(canonical.encode()).hexdigest()
+        with self._write() as conn:
+            if idempotency_key is not None:
+                row = conn.execute(
+                    "SELECT digest, result FROM idempotency WHERE key = ?", (idempotency_key,)
+                ).fetchone()
+                if row is not None:
+                    if row[0] != digest:
+                        raise ConflictError(
+                            f"idempotency key {idempotency_key!r} was used for a different batch; "
+                            "use a new key for new revisions"
+                        )
+                    made = json.loads(row[1])
+                    alive = (
+                        {
+                            r
+                            for (r,) in conn.execute(
+                                f"SELECT id FROM revisions WHERE id IN ({','.join('?' * len(made))})", made
+                            )
+                        }
+                        if made
+                        else set()
+                    )
+                    if len(alive) != len(made):
+                        raise ConflictError(
+                            f"idempotency key {idempotency_key!r}: revisions made by that batch have "
+                            "since been deleted, so its answer cannot be given again; use a new key"
+                        )
+                    return [self._revision_record(conn, rid) for rid in made]
+            stamp = now_stamp()
+            ids = []
+            for spec in specs:
+                if spec.create_item and conn.execute(
+                    "SELECT 1 FROM items WHERE path = ?", (spec.item.path,)
+                ).fetchone() is None:
+                    self._insert_item(conn, spec.item.base, {}, stamp)
+                item_id, kind = self._item_row(conn, spec.item)[:2]
+                if kind == "bundle":
+                    raise ValidationError(f"{spec.item.base} is a bundle: use add_member / remove_member")
+                _, rid, number = self._insert_revision(conn, spec.item, spec.metadata, stamp, item_id)
+                rkref = f"{spec.item.base}?r={number}"
+                # the revision is new: duplicates can only be within the spec, checked here
+                names = [art.name for art in spec.artifacts]
+                if len(set(names)) != len(names):
+                    raise AlreadyExistsError(f"{rkref}: the batch names an artifact twice ({names})")
+                for art in spec.artifacts:
+                    self._insert_artifact(conn, rid, rkref, art, stamp, fresh=True)
+                default = spec.default_artifact or (names[0] if names else None)
+                if default is not None:
+                    if default not in names:
+                        raise NotFoundError(f"{rkref} has no artifact {default!r} to be its default")
+                    conn.execute("UPDATE revisions SET default_artifact = ? WHERE id = ?", (default, rid))
+                linked: set[tuple[int, str]] = set()
+                for edge in spec.edges:
+                    target = self._revision_id(conn, edge.target)
+                    if (target, edge.edge_type) in linked:
+                        raise AlreadyExistsError(
+                            f"{rkref}: the batch has the edge -{edge.edge_type}-> {edge.target} twice"
+                        )
+                    linked.add((target, edge.edge_type))
+                    self._insert_edge(
+                        conn,
+                        rid,
+                        target,
+                        rkref,
+                        edge.target,
+                        edge.edge_type,
+                        edge.metadata,
+                        stamp,
+                        fresh=True,
+                    )
+                for tag in spec.tags:
+                    self._tag(conn, item_id, rid, number, rkref, tag, stamp)
+                ids.append(rid)
+            if idempotency_key is not None:
+                conn.execute(
+                    "INSERT INTO idempotency (key, digest, result, created_at) VALUES (?,?,?,?)",
+                    (idempotency_key, digest, json.dumps(ids), stamp),
+                )
+            return [self._revision_record(conn, rid) for rid in ids]
+
+    def get_revision(self, kref: Kref) -> RevisionRecord:
+        with self._read() as conn:
+            return self._revision_record(conn, self._revision_id(conn, kref))
+
+    def batch_get_revisions(self, krefs: Sequence[Kref]) -> list[RevisionRecord | None]:
+        with self._read() as conn:
+            ids: list[int | None] = []
+            for kref in krefs:
+                try:
+                    ids.append(self._select_revision_id(conn, kref))
+                except NotFoundError:
+                    ids.append(None)
+            wanted = sorted({i for i in ids if i is not None})
+            by_id: dict[int, RevisionRecord] = {}
+            for chunk in chunks(wanted, 500):
+                marks = ",".join("?" * len(chunk))
+                for row in conn.execute(self._revisions_sql + f" WHERE r.id IN ({marks})", chunk):
+                    by_id[row[0]] = self._to_revision(row)
+            return [by_id.get(i) if i is not None else None for i in ids]
+
+    def list_revisions(self, item: Kref) -> list[RevisionRecord]:
+        with self._read() as conn:
+            item_id = self._item_row(conn, item)[0]
+            rows = conn.execute(self._revisions_sql + " WHERE r.item_id = ? ORDER BY r.number", (item_id,))
+            return [self._to_revision(r) for r in rows]
+
+    def get_revision_by_time(self, item: Kref, at: datetime, tag: str | None) -> RevisionRecord | None:
+        with self._read() as conn:
+            item_id = self._item_row(conn, item)[0]
+            if tag is None:
+                row = conn.execute(
+                    "SELECT id FROM revisions WHERE item_id = ? AND created_at <= ?"
+                    " ORDER BY created_at DESC, number DESC LIMIT 1",
+                    (item_id, to_stamp(at)),
+                ).fetchone()
+                rid = row[0] if row else None
+            else:
+                rid = self._revision_at(conn, item_id, tag, at)
+            return self._revision_record(conn, rid) if rid is not None else None
+
+    def peek_next_revision(self, item: Kref) -> int:
+        with self._read() as conn:
+            return self._item_row(conn, item)[2] + 1
+
+    def set_deprecated(self, kref: Kref, deprecated: bool) -> None:
+        with self._write() as conn:
+            if kref.revision is None and kref.tag is None:
+                item_id = self._item_row(conn, kref)[0]
+                conn.execute("UPDATE items SET deprecated = ? WHERE id = ?", (int(deprecated), item_id))
+                self._emit(conn, "item.updated", kref.base, deprecated=deprecated)
+            else:
+                rid = self._revision_id(conn, kref)
+                conn.execute("UPDATE revisions SET deprecated = ? WHERE id = ?", (int(deprecated), rid))
+                self._emit(
+                    conn, "revision.updated", self._revision_record(conn, rid).kref, deprecated=deprecated
+                )
