@@ -36,8 +36,8 @@ QUIT = ["-b", "--python-expr", "import sys; sys.exit(0)"]
 PUBLISH_SCRIPT = """
 import json, os, tempfile, time
 import bpy
-from splice.host import create
-from splice.host.current import current
+from splice.pipeline import create
+from splice.pipeline.current import current
 host = current()
 for i in range(4):
     bpy.ops.mesh.primitive_uv_sphere_add(location=(i * 2.0, 0, 0))

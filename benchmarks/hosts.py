@@ -1,11 +1,11 @@
 """``python -m benchmarks.hosts``: the scene inventory and publishing, on the embedded engine.
 
-- ``outdated``: ``splice.host.inventory.check`` of a scene of N containers (default 1,000,
+- ``outdated``: ``splice.pipeline.inventory.check`` of a scene of N containers (default 1,000,
   each an item whose r1 is loaded and r2 is latest) against ``latest``: one
   ``batch_get_revisions`` round trip (counted). Goal: < 50 ms. Baselines in the same run:
   that one batch call alone, and asking per container (``get_revision`` twice each), as
   loaders that check one product at a time do.
-- ``publish``: ``splice.host.publish.publish`` of one instance whose extractor writes M MB,
+- ``publish``: ``splice.pipeline.publish.publish`` of one instance whose extractor writes M MB,
   beside the extraction alone (the same bytes written to a file): the overhead splice adds
   on top of the export (pyblish, checks, hashing and storing the file, one transaction).
 """
@@ -56,8 +56,8 @@ def outdated(
     root: Path, containers: int, rounds: int, url: str | None = None, **connect: Any
 ) -> dict[str, Any]:
     import splice
-    from splice.host import Container, MemoryHost, inventory
     from splice.kref import Kref
+    from splice.pipeline import Container, MemoryHost, inventory
 
     client = splice.connect(url or f"sqlite:///{root / 'inventory.db'}", user="bench", **connect)
     space = client.create_project("show").create_space("assets")
@@ -106,8 +106,8 @@ def outdated(
 
 def publish(root: Path, size_mb: float, rounds: int) -> dict[str, Any]:
     import splice
-    import splice.host
-    from splice.host import MemoryHost, publish
+    import splice.pipeline
+    from splice.pipeline import MemoryHost, publish
 
     size = int(size_mb * 1024 * 1024)
     plugins = root / "plugins"
@@ -117,8 +117,8 @@ def publish(root: Path, size_mb: float, rounds: int) -> dict[str, Any]:
     client = splice.connect(f"sqlite:///{root / 'publish.db'}", user="bench")
     client.create_project("show", metadata={"files.store": str(root / "store")}).create_space("assets")
     host = MemoryHost()
-    host.set_context(splice.host.Context("show", "kref://show/assets", "modeling"))
-    splice.host.create(host, "model", "hero", options={"members": []})
+    host.set_context(splice.pipeline.Context("show", "kref://show/assets", "modeling"))
+    splice.pipeline.create(host, "model", "hero", options={"members": []})
 
     def one() -> None:
         report = publish.publish(host, client, paths=[plugins])

@@ -63,7 +63,7 @@ def discover_engines() -> dict[str, type]:
     that do not load (each with a warning), the others still found."""
     from importlib.metadata import entry_points
 
-    from .host.registry import Discovered
+    from .pipeline.registry import Discovered
 
     found: Discovered[str, type] = Discovered()
     for ep in entry_points(group=ENGINE_GROUP):

@@ -12,7 +12,7 @@ strings, got '-b'``); :func:`json_schema` gives a studio's editor the same rules
 ``python -m splice.documents docs/schemas`` writes them to ``docs/schemas/<name>.json``.
 
 This module imports pydantic only when something is validated: the code a DCC runs
-(``splice``, ``splice.host``, ``splice.hosts.*``, ``splice.files`` storing to folders)
+(``splice``, ``splice.pipeline``, ``splice.hosts.*``, ``splice.files`` storing to folders)
 never needs it, and the DCC runtime does not carry it. A launch checks the same layers
 every time: with ``remember=True`` a document found valid is remembered (by its content
 and the model's source) in the per-user cache, so a warm launch does not import pydantic.

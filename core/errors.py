@@ -34,8 +34,8 @@ registers the class, and the remote engine turns a server's answer back into it.
     ├── FileStoreError                   file_store                 splice.files
     │   └── ChecksumError                checksum                   splice.files
     ├── LaunchError                      launch_failed              splice.launcher
-    ├── HookError                        hook                       splice.host.hooks
-    ├── PublishValidationError           publish_validation    422  splice.host.publish
+    ├── HookError                        hook                       splice.pipeline.hooks
+    ├── PublishValidationError           publish_validation    422  splice.pipeline.publish
     └── CliError                         cli                        the command line
 
 The classes outside this module register when their module is imported;
@@ -77,7 +77,7 @@ ERROR_MODULES = (
     "splice.packages.errors",
     "splice.files.errors",
     "splice.launcher.errors",
-    "splice.host.hooks",
+    "splice.pipeline.hooks",
 )
 _imported = False
 

@@ -64,7 +64,7 @@ def run(
     """Check ``host`` with the selected nodes as the content of a ``kind`` instance; load
     back ``representation`` (the revision's default when None). ``client``: the store to
     publish to (a scratch one when None); ``keep``: leave the instance and container."""
-    from splice.host import Context
+    from splice.pipeline import Context
 
     report = SelfCheckReport(host.name, host.version)
     state: dict[str, Any] = {"client": client}
@@ -99,7 +99,7 @@ def run(
 def _context(host: Any, state: dict[str, Any]) -> str:
     import splice
     from splice.errors import AlreadyExistsError
-    from splice.host import Context
+    from splice.pipeline import Context
 
     if state["client"] is None:
         folder = Path(tempfile.mkdtemp(prefix="splice-selfcheck-"))
@@ -112,7 +112,7 @@ def _context(host: Any, state: dict[str, Any]) -> str:
 
 
 def _create(host: Any, kind: str, options: Mapping[str, Any] | None, state: dict[str, Any]) -> str:
-    from splice.host import create
+    from splice.pipeline import create
 
     members = host.get_selection()
     if not members:
@@ -124,7 +124,7 @@ def _create(host: Any, kind: str, options: Mapping[str, Any] | None, state: dict
 
 
 def _publish(host: Any, plugins_dir: Path, state: dict[str, Any], label: str) -> str:
-    from splice.host.publish import publish
+    from splice.pipeline.publish import publish
 
     result = publish(host, state["client"], paths=[plugins_dir])
     if not result.success or len(result.revisions) != 1:
@@ -134,7 +134,7 @@ def _publish(host: Any, plugins_dir: Path, state: dict[str, Any], label: str) ->
 
 
 def _load(host: Any, loaders_dir: Path, representation: str | None, state: dict[str, Any]) -> str:
-    from splice.host import load, loaders_for
+    from splice.pipeline import load, loaders_for
 
     state["loaders"] = loaders_for(loaders_dir)
     container = load(host, state["r1"], representation, loaders=state["loaders"], client=state["client"])
@@ -144,7 +144,7 @@ def _load(host: Any, loaders_dir: Path, representation: str | None, state: dict[
 
 def _update(host: Any, plugins_dir: Path, state: dict[str, Any]) -> str:
     from splice.constants import LATEST
-    from splice.host import inventory
+    from splice.pipeline import inventory
 
     _publish(host, plugins_dir, state, "r2")
     container = inventory.update(host, state["client"], state["container"], LATEST, state["loaders"])
@@ -154,7 +154,7 @@ def _update(host: Any, plugins_dir: Path, state: dict[str, Any]) -> str:
 
 
 def _clean_up(host: Any, state: dict[str, Any]) -> str:
-    from splice.host import inventory
+    from splice.pipeline import inventory
 
     inventory.remove(host, state["container"], state["loaders"])
     host.remove_instance(NAME)

@@ -54,7 +54,7 @@ if FACTORY:
 
 import splice
 from splice.errors import AlreadyExistsError, NotFoundError, SpliceError, ValidationError
-from splice.host import Container, Context, Host, Instance
+from splice.pipeline import Container, Context, Host, Instance
 from splice.hosts.blender import LOADERS_DIR, PLUGINS_DIR
 from splice.hosts.blender.pipeline import BlenderHost
 
@@ -94,7 +94,7 @@ def plugins(*names):
     import pyblish.api
     import pyblish.plugin
 
-    pyblish.api.register_host("blender")  # as splice.host.current.install(BlenderHost()) does
+    pyblish.api.register_host("blender")  # as splice.pipeline.current.install(BlenderHost()) does
     found = {p.__name__: p for p in pyblish.plugin.discover(paths=[str(PLUGINS_DIR)])}
     return [found[n] for n in names]
 
@@ -104,7 +104,7 @@ def pyblish_instance(host, name, staging):
     import pyblish.api
 
     context = pyblish.api.Context()
-    context.data["splice.host"] = host
+    context.data["splice.pipeline"] = host
     record = next(i for i in host.list_instances() if i.name == name)
     instance = context.create_instance(record.name)
     staging = Path(staging)
@@ -183,8 +183,8 @@ def run_blender(script: str, tmp_path: Path, env: dict[str, str] | None = None, 
 
 
 PUBLISH_HERO = """
-from splice.host import current, create, inventory, load, loaders_for
-from splice.host.publish import publish
+from splice.pipeline import current, create, inventory, load, loaders_for
+from splice.pipeline.publish import publish
 
 client = splice.connect()
 

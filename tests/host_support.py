@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import splice
-import splice.host
-from splice.host import Context, Loader, MemoryHost, discover_loaders
+import splice.pipeline
+from splice.pipeline import Context, Loader, MemoryHost, discover_loaders
 
 pytest.importorskip("dvc_data", reason="the files extra is not installed (pip install 'splice[files]')")
 
@@ -21,7 +21,7 @@ HERO = "kref://show/assets/hero.model"
 LOADERS = '''
 import json
 
-from splice.host import Container, Loader
+from splice.pipeline import Container, Loader
 
 
 class JsonLoader(Loader):
@@ -104,10 +104,10 @@ def scene_with_hero(
 ) -> MemoryHost:
     """A scene that loaded the texture and models ``hero`` (marked as a model instance)."""
     host = host or show.host()
-    splice.host.load(host, f"{TEXTURE}?t=latest", loaders=show.loaders, client=show.client)
+    splice.pipeline.load(host, f"{TEXTURE}?t=latest", loaders=show.loaders, client=show.client)
     host.content["hero"] = {"mesh": "cube", "faces": 6}
     options = {"members": ["hero"] if members is None else members, "tags": ["approved"]}
-    splice.host.create(host, "model", "hero", options=options)
+    splice.pipeline.create(host, "model", "hero", options=options)
     return host
 
 

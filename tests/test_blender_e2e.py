@@ -3,7 +3,7 @@ as artists' Blenders share a studio's:
 
 1. scene A loads a texture (wood.texture r1, an image) and publishes hero.model r1 with the
    splice menu's Publish operator (files stored, DEPENDS_ON wood r1), then r2 with
-   splice.host.publish.publish;
+   splice.pipeline.publish.publish;
 2. scene B (another Blender, started as the launcher starts one: SPLICE_CONTEXT, the start-up
    module) loads hero r1 by kref with the Load operator, finds it outdated against "latest",
    updates it with the Update operator (the linked library now is r2's file) and publishes

@@ -180,7 +180,7 @@ def test_startup_module_installs_the_host_and_its_ui(tmp_path: Path, env: str) -
     out = run_blender(
         '''
         import importlib.util
-        from splice.host import current
+        from splice.pipeline import current
         from splice.hosts.blender import SCRIPTS_DIR
 
         path = SCRIPTS_DIR / "startup" / "splice_startup.py"
@@ -258,7 +258,7 @@ def test_startup_in_blenders_restricted_registration(tmp_path: Path) -> None:
         """
         import importlib.util
         import bpy_restrict_state as restrict
-        from splice.host import current
+        from splice.pipeline import current
         from splice.hosts.blender import SCRIPTS_DIR
 
         path = SCRIPTS_DIR / "startup" / "splice_startup.py"
@@ -389,7 +389,7 @@ def test_menu_panel_and_popup_draw(tmp_path: Path) -> None:
         ["splice.publish", "icon=TOOL_SETTINGS", "text=Publish (repair first)"],
         ["splice.inventory", "icon=OUTLINER"],
         ["splice.update_all", "icon=FILE_REFRESH", "text=Update all"],
-    ]  # splice.host.actions.MENU's entries, as in every DCC
+    ]  # splice.pipeline.actions.MENU's entries, as in every DCC
     assert out["repair_sets"] == {"repair": True}  # the second Publish entry sets its repair property
     assert ["label", "text=Project: show"] in drawn["panel"]
     assert ["label", "text=1 loaded, 0 to publish"] in drawn["panel"]
@@ -406,8 +406,8 @@ def test_every_operator_of_the_menu_runs_and_none_raises(tmp_path: Path) -> None
     bpy.ops raises as RuntimeError in background mode) and the message shown, never a traceback."""
     out = run_blender(
         '''
-        import splice.host.current
-        from splice.host import actions
+        import splice.pipeline.current
+        from splice.pipeline import actions
         from splice.hosts.blender import install, ui
 
         def click(operator, *args, **props):
@@ -448,7 +448,7 @@ def test_every_operator_of_the_menu_runs_and_none_raises(tmp_path: Path) -> None
         actions.inventory = lambda *args, **kwargs: 1 / 0  # a bug
         r["bug"] = click(bpy.ops.splice.inventory)
         actions.inventory = real_inventory
-        splice.host.current.install(host)  # no client: the next action opens $SPLICE_URL, not there
+        splice.pipeline.current.install(host)  # no client: the next action opens $SPLICE_URL, not there
         os.environ.update(SPLICE_URL="http://127.0.0.1:9", SPLICE_TOKEN="spl_test")
         r["offline_publish"] = click(bpy.ops.splice.publish)
         r["offline_inventory"] = click(bpy.ops.splice.inventory)

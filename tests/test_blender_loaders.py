@@ -1,6 +1,6 @@
 """The Blender loaders in a real Blender (bpy 4.5) on really published revisions: hero.model r1
-(one cube) and r2 (two cubes), published through splice.host.publish from Blender into a
-SQLite store and a folder file store. Each loader loads r1 through splice.host.load, the
+(one cube) and r2 (two cubes), published through splice.pipeline.publish from Blender into a
+SQLite store and a folder file store. Each loader loads r1 through splice.pipeline.load, the
 scene is saved and reopened, the inventory updates it to r2, then removes it: the content
 follows, and nothing is left behind (objects, meshes, libraries, holders)."""
 

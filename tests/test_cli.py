@@ -715,7 +715,7 @@ def test_console_script_help_is_fast() -> None:
 
 
 # Modules a command loads when it runs, never for --help (the SDK itself is light).
-HEAVY = ("splice.engines", "splice.files", "splice.packages", "splice.launcher", "splice.host",
+HEAVY = ("splice.engines", "splice.files", "splice.packages", "splice.launcher", "splice.pipeline",
          "splice.hosts", "splice.server", "splice.demo", "splice.cli.render", "pyblish", "requests",
          "dvc", "fastapi", "uvicorn", "qtpy", "PySide6", "psycopg", "sqlite3", "json", "subprocess",
          "platformdirs", "packaging")

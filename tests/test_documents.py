@@ -180,7 +180,7 @@ def test_nothing_a_dcc_imports_needs_pydantic(tmp_path: Path) -> None:
     out = _python(
         NO_PYDANTIC
         + f"""
-    import splice, splice.host, splice.host.memory, splice.files
+    import splice, splice.pipeline, splice.pipeline.memory, splice.files
     import splice.hosts.blender, splice.hosts.maya, splice.hosts.houdini, splice.hosts.nuke
     client = splice.connect("sqlite:///{tmp_path / 'db.sqlite'}", user="artist")
     project = client.create_project("show", metadata={{"files.store": "{tmp_path / 'store'}"}})

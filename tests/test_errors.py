@@ -15,7 +15,7 @@ from splice import wire
 from splice.errors import ERROR_MODULES, ERRORS_BY_CODE, SpliceError, ValidationError, error_class
 
 # classes raised and handled in their own process, never answered by a server
-LOCAL_ONLY = ("splice.host.publish", "splice.cli")
+LOCAL_ONLY = ("splice.pipeline.publish", "splice.cli")
 
 
 def test_errors_all_is_pinned() -> None:
@@ -73,7 +73,7 @@ def test_statuses_are_the_servers() -> None:
 
 
 def test_publish_validation_error_is_a_splice_error_with_its_fix() -> None:
-    from splice.host.publish import PublishValidationError
+    from splice.pipeline.publish import PublishValidationError
 
     exc = PublishValidationError("the mesh has no UVs", fix="unwrap it")
     assert isinstance(exc, SpliceError) and not isinstance(exc, ValidationError)

@@ -13,7 +13,7 @@ import pytest
 from host_support import HERO, TEXTURE, Show, make_show
 
 import splice
-import splice.host
+import splice.pipeline
 from splice.cli import main
 
 
@@ -28,9 +28,11 @@ def show(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Show:
 def _scene(show: Show, members: list[str] | None = None) -> Path:
     """A saved scene that loaded the texture and marks ``hero`` as a model instance."""
     host = show.host()
-    splice.host.load(host, TEXTURE, client=show.client)
+    splice.pipeline.load(host, TEXTURE, client=show.client)
     host.content["hero"] = {"mesh": "cube"}
-    splice.host.create(host, "model", "hero", options={"members": ["hero"] if members is None else members})
+    splice.pipeline.create(
+        host, "model", "hero", options={"members": ["hero"] if members is None else members}
+    )
     return host.save_file(show.root / "hero.scene")
 
 
@@ -71,7 +73,7 @@ def test_repair_saves_the_repaired_scene(show: Show, capsys: pytest.CaptureFixtu
     code, out = _run(show, capsys, "publish", str(scene), "--repair")
     assert code == 0, out
     assert "Repaired first: Instance has members on hero" in out
-    saved = splice.host.MemoryHost()
+    saved = splice.pipeline.MemoryHost()
     saved.open_file(scene)
     assert saved.list_instances()[0].options["members"] == ["hero"]
 
@@ -89,7 +91,7 @@ def test_load_and_inventory_update_a_scene_file(show: Show, capsys: pytest.Captu
     assert (entry["status"], entry["current"], entry["wanted"]) == ("outdated", 1, 2)
     code, out = _run(show, capsys, "inventory", str(show.root / "shot.scene"), "--update")
     assert code == 0 and "updated 1: hero_01:hero" in out
-    reopened = splice.host.MemoryHost()
+    reopened = splice.pipeline.MemoryHost()
     reopened.open_file(show.root / "shot.scene")
     assert reopened.read_container("hero_01:hero").revision == 2
 
@@ -104,7 +106,10 @@ def test_publish_as_a_farm_process(show: Show) -> None:
     env = {**os.environ, "SPLICE_URL": f"sqlite:///{show.root / 'store.db'}"}
     proc = subprocess.run(
         [sys.executable, "-m", "splice", "--json", "publish", str(scene)],
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["revisions"] == [f"{HERO}?r=1"]

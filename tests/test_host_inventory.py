@@ -11,10 +11,10 @@ import pytest
 
 import splice
 from splice.errors import NotFoundError, ValidationError
-from splice.host import Container, Loader, MemoryHost, discover_loaders, inventory
+from splice.pipeline import Container, Loader, MemoryHost, discover_loaders, inventory
 
 LOADER_MODULE = '''
-from splice.host import Container, Loader
+from splice.pipeline import Container, Loader
 
 
 class ModelLoader(Loader):
@@ -104,7 +104,7 @@ def test_discovery_finds_public_loader_subclasses(loaders) -> None:
     assert list(loaders) == ["ModelLoader"]
     cls = loaders["ModelLoader"]
     assert cls.serves("model", "mesh", "memory") and not cls.serves("rig", "mesh", "memory")
-    assert discover_loaders(["splice.host.loader"]) == {}  # the base class is not a loader
+    assert discover_loaders(["splice.pipeline.loader"]) == {}  # the base class is not a loader
 
 
 @pytest.mark.parametrize(
@@ -228,7 +228,7 @@ def test_discovery_from_module_names_files_and_bad_sources(tmp_path: Path, monke
     assert list(discover_loaders("studio_loaders")) == ["ModelLoader"]
     with pytest.raises(NotFoundError, match="no loader module 'no_such_loaders'"):
         discover_loaders(["no_such_loaders"])
-    twice = "from splice.host import Loader\n\n\nclass ModelLoader(Loader):\n    pass\n"
+    twice = "from splice.pipeline import Loader\n\n\nclass ModelLoader(Loader):\n    pass\n"
     (tmp_path / "twice.py").write_text(twice)
     with pytest.raises(ValidationError, match="two loaders are named 'ModelLoader'"):
         discover_loaders([tmp_path / "studio_loaders.py", tmp_path / "twice.py"])

@@ -16,11 +16,11 @@ from host_support import TEXTURE, Show, make_show
 
 import splice
 import splice.files
-import splice.host
+import splice.pipeline
 from splice.errors import AlreadyExistsError, NotFoundError, ValidationError
 from splice.files import ChecksumError
-from splice.host import MemoryHost, inventory
-from splice.host.hooks import HookError
+from splice.pipeline import MemoryHost, inventory
+from splice.pipeline.hooks import HookError
 
 HERO = "kref://show/assets/hero.model"
 
@@ -48,7 +48,7 @@ def _scene(host: MemoryHost) -> tuple:
 
 def test_load_latest_builds_content_from_verified_files(show: Show) -> None:
     host = show.host()
-    container = splice.host.load(host, HERO, loaders=show.loaders, client=show.client)
+    container = splice.pipeline.load(host, HERO, loaders=show.loaders, client=show.client)
     assert container.to_dict() == {
         "name": "hero",
         "namespace": "hero_01",
@@ -67,7 +67,7 @@ def test_load_latest_builds_content_from_verified_files(show: Show) -> None:
 )
 def test_load_by_number_tag_and_artifact(show: Show, kref: str, number: int) -> None:
     host = show.host()
-    container = splice.host.load(host, kref, loaders=show.loaders, client=show.client)
+    container = splice.pipeline.load(host, kref, loaders=show.loaders, client=show.client)
     assert container.revision == number and host.content[container.key] == {"hero": {"version": number}}
 
 
@@ -78,25 +78,27 @@ def test_load_a_tag_as_it_was_at_a_time(show: Show) -> None:
     time.sleep(0.01)
     show.client.get_revision(f"{HERO}?r=3").tag("approved")
     host = show.host()
-    then = splice.host.load(host, f"{HERO}?t=approved&time={stamp}", loaders=show.loaders, client=show.client)
-    now = splice.host.load(host, f"{HERO}?t=approved", loaders=show.loaders, client=show.client)
+    then = splice.pipeline.load(
+        host, f"{HERO}?t=approved&time={stamp}", loaders=show.loaders, client=show.client
+    )
+    now = splice.pipeline.load(host, f"{HERO}?t=approved", loaders=show.loaders, client=show.client)
     assert (then.revision, now.revision) == (before.number, 3) == (2, 3)
 
 
 def test_namespaces_are_made_unique_and_a_taken_one_is_refused(show: Show) -> None:
     host = show.host()
-    first = splice.host.load(host, HERO, loaders=show.loaders, client=show.client)
-    second = splice.host.load(host, HERO, loaders=show.loaders, client=show.client)
+    first = splice.pipeline.load(host, HERO, loaders=show.loaders, client=show.client)
+    second = splice.pipeline.load(host, HERO, loaders=show.loaders, client=show.client)
     assert (first.namespace, second.namespace) == ("hero_01", "hero_02")
     before = _scene(host)
     with pytest.raises(AlreadyExistsError, match="hero_01:hero"):
-        splice.host.load(host, HERO, namespace="hero_01", loaders=show.loaders, client=show.client)
+        splice.pipeline.load(host, HERO, namespace="hero_01", loaders=show.loaders, client=show.client)
     assert _scene(host) == before
 
 
 def test_representation_by_extension_picks_a_loader_serving_it(show: Show) -> None:
     host = show.host()
-    container = splice.host.load(host, f"{TEXTURE}?r=1", "exr", loaders=show.loaders, client=show.client)
+    container = splice.pipeline.load(host, f"{TEXTURE}?r=1", "exr", loaders=show.loaders, client=show.client)
     assert (container.loader, container.representation) == ("TextureLoader", "diffuse")
     loaded = host.content[container.key]
     assert loaded["bytes"] == "EXR metal v1" and Path(loaded["image"]).name == "metal_diffuse.exr"
@@ -105,7 +107,7 @@ def test_representation_by_extension_picks_a_loader_serving_it(show: Show) -> No
 def test_loaders_come_from_the_loader_path(show: Show, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = show.root / "loaders"
     monkeypatch.setenv("SPLICE_LOADER_PATH", f"/nonexistent{':'}{folder}")
-    container = splice.host.load(show.host(), HERO, client=show.client)
+    container = splice.pipeline.load(show.host(), HERO, client=show.client)
     assert container.loader == "JsonLoader"
 
 
@@ -125,10 +127,10 @@ def test_bad_loads_leave_the_scene_unchanged_and_say_what_is_missing(
     show: Show, kref: str, representation: str | None, error: type, message: str
 ) -> None:
     host = show.host()
-    splice.host.load(host, f"{HERO}?r=1", loaders=show.loaders, client=show.client)
+    splice.pipeline.load(host, f"{HERO}?r=1", loaders=show.loaders, client=show.client)
     before = _scene(host)
     with pytest.raises(error) as info:
-        splice.host.load(host, kref, representation, loaders=show.loaders, client=show.client)
+        splice.pipeline.load(host, kref, representation, loaders=show.loaders, client=show.client)
     assert message in str(info.value)
     assert _scene(host) == before
 
@@ -138,7 +140,7 @@ def test_a_missing_or_corrupt_file_is_not_loaded(show: Show) -> None:
     plain = show.client.get_revision(f"{HERO}?r=1").get_item().create_revision()
     plain.create_artifact("json", str(show.root / "gone.json"))
     with pytest.raises(NotFoundError, match=r"gone\.json is missing"):
-        splice.host.load(host, str(plain.kref), loaders=show.loaders, client=show.client)
+        splice.pipeline.load(host, str(plain.kref), loaders=show.loaders, client=show.client)
     # corrupt the stored object of r1's json: the checksum refuses it
     meta = show.client.get_revision(f"{HERO}?r=1").get_artifact("json").metadata
     oid = meta["content_hash"]
@@ -146,13 +148,13 @@ def test_a_missing_or_corrupt_file_is_not_loaded(show: Show) -> None:
     obj.chmod(0o644)
     obj.write_text('{"hero": "tampered"}')
     with pytest.raises(ChecksumError):
-        splice.host.load(host, f"{HERO}?r=1", loaders=show.loaders, client=show.client)
+        splice.pipeline.load(host, f"{HERO}?r=1", loaders=show.loaders, client=show.client)
     assert host.ls_containers() == [] and host.content == {}
 
 
 def test_inventory_update_hands_the_loader_the_new_files(show: Show) -> None:
     host = show.host()
-    container = splice.host.load(host, f"{HERO}?r=1", loaders=show.loaders, client=show.client)
+    container = splice.pipeline.load(host, f"{HERO}?r=1", loaders=show.loaders, client=show.client)
     [entry] = inventory.outdated(host, show.client, "latest")
     assert (entry.current, entry.wanted) == (1, 3)
     inventory.update(host, show.client, container.key, "latest", show.loaders)
@@ -160,7 +162,7 @@ def test_inventory_update_hands_the_loader_the_new_files(show: Show) -> None:
     assert host.read_container(container.key).revision == 3
 
 
-HOOKS = '''
+HOOKS = """
 def on_load_memory(host, container, path):
     host.content[container.key]["rigged"] = True
     return {"controls": 12}
@@ -168,7 +170,7 @@ def on_load_memory(host, container, path):
 
 def on_load(host, container, path):
     raise AssertionError("the host-specific hook wins")
-'''
+"""
 
 
 @pytest.fixture
@@ -194,7 +196,7 @@ def hero_package(show: Show, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 def test_the_asset_packages_hook_finishes_the_build(show: Show, hero_package: Path) -> None:
     host = show.host()
-    container = splice.host.load(host, f"{HERO}?r=1", loaders=show.loaders, client=show.client)
+    container = splice.pipeline.load(host, f"{HERO}?r=1", loaders=show.loaders, client=show.client)
     assert host.content[container.key]["rigged"] is True
     hook = container.data["hook"]
     assert (hook["function"], hook["revision"], hook["result"]) == ("on_load_memory", 1, {"controls": 12})
@@ -205,19 +207,19 @@ def test_a_failing_hook_undoes_the_load(show: Show, hero_package: Path) -> None:
     host = MemoryHost("maya")  # no on_load_maya: the generic on_load runs, and raises
     loaders = {name: type(name, (cls,), {"hosts": ()}) for name, cls in show.loaders.items()}
     with pytest.raises(HookError, match="the host-specific hook wins"):
-        splice.host.load(host, f"{HERO}?r=1", loaders=loaders, client=show.client)
+        splice.pipeline.load(host, f"{HERO}?r=1", loaders=loaders, client=show.client)
     assert host.ls_containers() == [] and host.content == {}
 
 
 def test_a_loader_folder_given_twice_is_read_once(show: Show, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = show.root / "loaders"
     monkeypatch.setenv("SPLICE_LOADER_PATH", str(folder))  # as the launcher sets it, and the adapter adds it
-    loaders = splice.host.loaders_for(folder, folder / ".")
+    loaders = splice.pipeline.loaders_for(folder, folder / ".")
     assert sorted(loaders) == ["JsonLoader", "TextureLoader"]
 
 
-PRIORITY = '''
-from splice.host import Container, Loader
+PRIORITY = """
+from splice.pipeline import Container, Loader
 
 
 class AppendJson(Loader):
@@ -231,18 +233,18 @@ class AppendJson(Loader):
 
 class LinkJson(AppendJson):
     priority = 10
-'''
+"""
 
 
 def test_priority_picks_the_default_loader_before_names(show: Show) -> None:
     (show.root / "priority").mkdir()
     (show.root / "priority" / "p.py").write_text(PRIORITY)
-    loaders = splice.host.discover_loaders([show.root / "priority"])
-    assert splice.host.load(show.host(), HERO, loaders=loaders, client=show.client).loader == "LinkJson"
+    loaders = splice.pipeline.discover_loaders([show.root / "priority"])
+    assert splice.pipeline.load(show.host(), HERO, loaders=loaders, client=show.client).loader == "LinkJson"
 
 
 KEEPING = '''
-from splice.host import Container, Loader
+from splice.pipeline import Container, Loader
 import dataclasses
 
 
@@ -264,9 +266,9 @@ class KeepingLoader(Loader):
 def test_what_a_loader_writes_on_update_is_kept(show: Show) -> None:
     (show.root / "keeping").mkdir()
     (show.root / "keeping" / "k.py").write_text(KEEPING)
-    loaders = splice.host.discover_loaders([show.root / "keeping"])
+    loaders = splice.pipeline.discover_loaders([show.root / "keeping"])
     host = show.host()
-    container = splice.host.load(host, f"{HERO}?r=1", loaders=loaders, client=show.client)
+    container = splice.pipeline.load(host, f"{HERO}?r=1", loaders=loaders, client=show.client)
     assert container.data == {"built_from": "hero_v1.json"}
     updated = inventory.update(host, show.client, container.key, "latest", loaders)
     assert updated.revision == 3 and updated.data == {"built_from": "hero_v3.json"}

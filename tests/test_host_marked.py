@@ -1,4 +1,4 @@
-"""What splice.host.marked, splice.host.actions and current.install_from_env do that the
+"""What splice.pipeline.marked, splice.pipeline.actions and current.install_from_env do that the
 three DCC adapters' tests (test_hosts_dcc.py) do not reach: a minimal MarkedHost over a
 dict, duplicated and unreadable markers, the menu actions on MemoryHost."""
 
@@ -13,8 +13,8 @@ import pytest
 
 import splice
 from splice.errors import NotFoundError, ValidationError
-from splice.host import Container, Context, Host, Instance, MemoryHost, actions, current
-from splice.host.marked import CONTAINER_KEY, INSTANCE_KEY, MEMBERS_KEY, MarkedHost
+from splice.pipeline import Container, Context, Host, Instance, MemoryHost, actions, current
+from splice.pipeline.marked import CONTAINER_KEY, INSTANCE_KEY, MEMBERS_KEY, MarkedHost
 
 HERO = "kref://show/assets/hero.model"
 
@@ -136,7 +136,7 @@ def test_apply_env_context_sets_only_a_context_the_launcher_gave() -> None:
 # -- the menu actions, on MemoryHost --------------------------------------------------------
 
 LOADER = """
-from splice.host import Container, Loader
+from splice.pipeline import Container, Loader
 
 
 class ModelLoader(Loader):
@@ -162,7 +162,7 @@ def installed() -> Iterator[MemoryHost]:
 def test_menu_actions_load_check_and_publish_on_the_installed_host(
     installed: MemoryHost, tmp_path: Path
 ) -> None:
-    from splice.host.memory import PLUGINS_DIR
+    from splice.pipeline.memory import PLUGINS_DIR
 
     store = splice.connect(f"sqlite:///{tmp_path / 'store.db'}", user="tester")
     item = store.create_project("show").create_space("assets").create_item("hero", "model")

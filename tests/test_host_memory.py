@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from splice.errors import AlreadyExistsError, KrefError, NotFoundError, ValidationError
-from splice.host import Container, Context, Host, Instance, MemoryHost
+from splice.pipeline import Container, Context, Host, Instance, MemoryHost
 
 HERO = "kref://show/assets/hero.model"
 
@@ -138,6 +138,6 @@ def test_bad_scene_input_changes_nothing(tmp_path: Path) -> None:
 
 
 def test_import_splice_does_not_import_the_host_framework() -> None:
-    code = "import sys, splice; print('splice.host' in sys.modules)"
+    code = "import sys, splice; print('splice.pipeline' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -5,7 +5,7 @@ menus alone (Create…, Publish, Load…, Inventory, Update all, Publish (repair
 failures (nothing selected, a bad name or representation, no instances, a bad kref, an
 unreachable store, a bug, a broken message dialog) are messages, never exceptions.
 
-Also :func:`splice.host.actions.run` itself and the shared ``create`` action's checks.
+Also :func:`splice.pipeline.actions.run` itself and the shared ``create`` action's checks.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import pytest
 import splice
 import splice.client
 from splice.errors import NotFoundError
-from splice.host import Context, MemoryHost, actions, current
+from splice.pipeline import Context, MemoryHost, actions, current
 
 Shown = tuple[str, str]  # (severity, text) as the artist saw it
 
@@ -374,11 +374,11 @@ def test_a_bug_is_a_short_message_and_its_traceback_is_logged(
         raise KeyError("members")
 
     monkeypatch.setattr(actions, "inventory", bug)
-    with caplog.at_level(logging.ERROR, logger="splice.host.actions"):
+    with caplog.at_level(logging.ERROR, logger="splice.pipeline.actions"):
         _refused(session, "Inventory", says="splice inventory failed: KeyError: 'members'")
     text = session.artist.last[1]
     assert "(in test_host_menus.py:" in text and session.menu.CONSOLE in text
-    [record] = [r for r in caplog.records if r.name == "splice.host.actions"]
+    [record] = [r for r in caplog.records if r.name == "splice.pipeline.actions"]
     assert record.exc_info and record.exc_info[0] is KeyError  # the full traceback, in the log
 
 

@@ -15,10 +15,10 @@ from model_support import dump, events
 
 import splice
 import splice.files
-import splice.host
+import splice.pipeline
 from splice.errors import AlreadyExistsError, ValidationError
-from splice.host import MemoryHost, publish
-from splice.host.memory import PLUGINS_DIR
+from splice.pipeline import MemoryHost, publish
+from splice.pipeline.memory import PLUGINS_DIR
 
 
 @pytest.fixture
@@ -80,7 +80,7 @@ def test_second_publish_makes_r2_and_stores_only_new_content(show: Show) -> None
 def test_several_instances_publish_in_one_transaction(show: Show) -> None:
     host = scene_with_hero(show)
     host.content["prop"] = {"mesh": "sphere"}
-    splice.host.create(host, "model", "prop")
+    splice.pipeline.create(host, "model", "prop")
     report = _publish(show, host)
     assert report.success, report.to_text()
     assert report.revisions == [f"{HERO}?r=1", "kref://show/assets/prop.model?r=1"]
@@ -122,7 +122,7 @@ def test_repair_fixes_what_it_can_then_publishes(show: Show) -> None:
 def test_a_failure_in_the_batch_writes_nothing_for_any_instance(show: Show) -> None:
     host = scene_with_hero(show)
     host.content["prop"] = {"mesh": "sphere"}
-    splice.host.create(host, "model", "prop", options={"tags": ["latest"]})  # latest is not for hands
+    splice.pipeline.create(host, "model", "prop", options={"tags": ["latest"]})  # latest is not for hands
     before = dump(show.client)
     report = _publish(show, host)
     assert report.stopped_at == "integrate" and report.revisions == []
@@ -149,7 +149,7 @@ def test_extraction_failure_stops_before_integrating(show: Show) -> None:
 def test_an_instance_that_cannot_become_a_revision_is_refused(show: Show, item: str, expected: str) -> None:
     host = scene_with_hero(show)
     host.remove_instance("hero")
-    splice.host.create(host, "model", "hero", item=item)
+    splice.pipeline.create(host, "model", "hero", item=item)
     report = _publish(show, host)
     assert report.stopped_at == "validate"
     assert expected in report.failures[0].message and report.failures[0].fix
@@ -175,7 +175,7 @@ def test_existing_files_publish_with_the_files_option(show: Show) -> None:
     movie = show.root / "review.mov"
     movie.write_bytes(b"\x00movie")
     host = show.host()
-    splice.host.create(host, "review", "hero_turntable", options={"files": {"movie": str(movie)}})
+    splice.pipeline.create(host, "review", "hero_turntable", options={"files": {"movie": str(movie)}})
     report = _publish(show, host)
     assert report.success, report.to_text()
     revision = show.client.get_revision(report.revisions[0])
@@ -190,7 +190,7 @@ def test_plugins_on_pyblishpluginpath_run_for_their_host(
     folder.mkdir()
     (folder / "validate_naming.py").write_text(textwrap.dedent('''
         import pyblish.api
-        from splice.host.publish import PublishValidationError
+        from splice.pipeline.publish import PublishValidationError
 
         class ValidateStudioNaming(pyblish.api.InstancePlugin):
             label = "Studio naming"
@@ -212,7 +212,7 @@ def test_plugins_on_pyblishpluginpath_run_for_their_host(
     monkeypatch.setenv("PYBLISHPLUGINPATH", str(folder))
     host = show.host()
     host.content["Hero"] = {}
-    splice.host.create(host, "model", "Hero")
+    splice.pipeline.create(host, "model", "Hero")
     report = _publish(show, host)
     assert [(f.label, f.message) for f in report.failures] == [("Studio naming", "Hero is not lower case")]
     assert "OnlyInMaya" not in {c.plugin for c in report.checks}
@@ -220,14 +220,14 @@ def test_plugins_on_pyblishpluginpath_run_for_their_host(
 
 def test_create_defaults_the_item_to_the_context_space(show: Show) -> None:
     host = show.host()
-    instance = splice.host.create(host, "rig", "hero", options={"comment": "first"})
+    instance = splice.pipeline.create(host, "rig", "hero", options={"comment": "first"})
     assert instance.item == "kref://show/assets/hero.rig" and host.list_instances() == [instance]
     with pytest.raises(AlreadyExistsError):
-        splice.host.create(host, "rig", "hero")
+        splice.pipeline.create(host, "rig", "hero")
     with pytest.raises(ValidationError, match="kind"):
-        splice.host.create(host, "Not A Kind", "x")
+        splice.pipeline.create(host, "Not A Kind", "x")
     with pytest.raises(ValidationError, match="no space in the scene's context"):
-        splice.host.create(MemoryHost(), "model", "hero")
+        splice.pipeline.create(MemoryHost(), "model", "hero")
     assert host.list_instances() == [instance]
 
 
@@ -243,9 +243,9 @@ def test_the_scene_s_loaded_files_come_back_with_what_was_published(show: Show) 
     shutil.rmtree(show.root / "checkouts")  # another machine
     assert not image.exists()
     other = show.host("layout")
-    splice.host.load(other, f"{HERO}?r=1", loaders=show.loaders, client=show.client)
+    splice.pipeline.load(other, f"{HERO}?r=1", loaders=show.loaders, client=show.client)
     assert image.read_text() == "EXR metal v1"
-    assert splice.host.loading.fetch_dependencies(
+    assert splice.pipeline.loading.fetch_dependencies(
         show.client.get_revision(f"{HERO}?r=1"), client=show.client
     ) == [image]
 
@@ -341,13 +341,13 @@ def test_a_host_that_cannot_name_its_scene_file_fails_the_collection(show: Show,
 def test_an_unreachable_store_is_a_failure_not_an_exception(
     show: Show, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    host = splice.host.install(scene_with_hero(show))  # no client: the publish opens $SPLICE_URL…
+    host = splice.pipeline.install(scene_with_hero(show))  # no client: the publish opens $SPLICE_URL…
     monkeypatch.setenv("SPLICE_URL", "http://127.0.0.1:9")  # …a server that is not there
     monkeypatch.setenv("SPLICE_TOKEN", "spl_test")
     try:
         report = publish.publish(host, paths=[PLUGINS_DIR])
     finally:
-        splice.host.uninstall()
+        splice.pipeline.uninstall()
     assert report.stopped_at == "connect" and not report.success
     assert "did not answer" in report.failures[0].message
 

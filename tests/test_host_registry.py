@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 
 import splice
-import splice.host
+import splice.pipeline
 from splice.client import ClientClosedError, discover_engines
 from splice.errors import NotFoundError, ValidationError
-from splice.host import Loader, MemoryHost, adapters, current, hooks, registry
-from splice.host import publish as host_publish
+from splice.pipeline import Loader, MemoryHost, adapters, current, hooks, registry
+from splice.pipeline import publish as host_publish
 
 GOOD = """
-from splice.host import Loader
+from splice.pipeline import Loader
 
 class GoodLoader(Loader):
     representations = ("abc",)
@@ -33,12 +33,24 @@ class RegisteredLoader(Loader):
 @pytest.mark.parametrize(
     ("register", "deregister", "registered", "thing"),
     [
-        (splice.host.register_loader, splice.host.deregister_loader, splice.host.registered_loaders,
-         RegisteredLoader),
-        (splice.host.register_creator, splice.host.deregister_creator, splice.host.registered_creators,
-         "matte"),
-        (splice.host.register_plugin_path, splice.host.deregister_plugin_path,
-         splice.host.registered_plugin_paths, Path("/pipe/publish").absolute()),
+        (
+            splice.pipeline.register_loader,
+            splice.pipeline.deregister_loader,
+            splice.pipeline.registered_loaders,
+            RegisteredLoader,
+        ),
+        (
+            splice.pipeline.register_creator,
+            splice.pipeline.deregister_creator,
+            splice.pipeline.registered_creators,
+            "matte",
+        ),
+        (
+            splice.pipeline.register_plugin_path,
+            splice.pipeline.deregister_plugin_path,
+            splice.pipeline.registered_plugin_paths,
+            Path("/pipe/publish").absolute(),
+        ),
     ],
 )
 def test_every_registry_has_the_three_verbs(
@@ -57,32 +69,32 @@ def test_every_registry_has_the_three_verbs(
 
 def test_bad_registrations_are_refused() -> None:
     with pytest.raises(ValidationError, match="Loader subclass"):
-        splice.host.register_loader(object)  # type: ignore[arg-type]
+        splice.pipeline.register_loader(object)  # type: ignore[arg-type]
     with pytest.raises(ValidationError):
-        splice.host.register_creator("Not A Kind!")
+        splice.pipeline.register_creator("Not A Kind!")
 
 
 def test_a_registered_loader_joins_the_discovered_ones(tmp_path: Path) -> None:
     (tmp_path / "good.py").write_text(textwrap.dedent(GOOD))
-    assert sorted(splice.host.loaders_for(tmp_path)) == ["GoodLoader"]
-    splice.host.register_loader(RegisteredLoader)
+    assert sorted(splice.pipeline.loaders_for(tmp_path)) == ["GoodLoader"]
+    splice.pipeline.register_loader(RegisteredLoader)
     try:
-        assert sorted(splice.host.loaders_for(tmp_path)) == ["GoodLoader", "RegisteredLoader"]
+        assert sorted(splice.pipeline.loaders_for(tmp_path)) == ["GoodLoader", "RegisteredLoader"]
     finally:
-        splice.host.deregister_loader(RegisteredLoader)
+        splice.pipeline.deregister_loader(RegisteredLoader)
 
 
 def test_a_registered_hook_module_comes_before_the_entry_points(tmp_path: Path) -> None:
     import types
 
     module = types.ModuleType("studio_hero_hooks")
-    splice.host.register_hook("kref://show/assets/hero.model?r=2", module)
+    splice.pipeline.register_hook("kref://show/assets/hero.model?r=2", module)
     try:
         assert hooks.asset_module("kref://show/assets/hero.model") is module
-        assert splice.host.registered_hooks() == {"kref://show/assets/hero.model": module}
+        assert splice.pipeline.registered_hooks() == {"kref://show/assets/hero.model": module}
     finally:
-        splice.host.deregister_hook("kref://show/assets/hero.model", module)
-    assert splice.host.registered_hooks() == {}
+        splice.pipeline.deregister_hook("kref://show/assets/hero.model", module)
+    assert splice.pipeline.registered_hooks() == {}
 
 
 def test_a_registered_plugin_path_is_read_by_every_publish(tmp_path: Path) -> None:
@@ -90,12 +102,12 @@ def test_a_registered_plugin_path_is_read_by_every_publish(tmp_path: Path) -> No
         "import pyblish.api\n\nclass CollectStudio(pyblish.api.ContextPlugin):\n"
         "    order = pyblish.api.CollectorOrder\n\n    def process(self, context):\n        pass\n"
     )
-    splice.host.register_plugin_path(tmp_path)
+    splice.pipeline.register_plugin_path(tmp_path)
     try:
         plugins, broken = host_publish._discover([])
         assert "CollectStudio" in [p.__name__ for p in plugins] and broken == []
     finally:
-        splice.host.deregister_plugin_path(tmp_path)
+        splice.pipeline.deregister_plugin_path(tmp_path)
     assert "CollectStudio" not in [p.__name__ for p in host_publish._discover([])[0]]
 
 
@@ -105,8 +117,8 @@ def test_a_broken_loader_file_is_recorded_and_the_others_load(
     (tmp_path / "good.py").write_text(textwrap.dedent(GOOD))
     (tmp_path / "broken.py").write_text("import no_such_module_anywhere\n")
     (tmp_path / "typo.py").write_text("def (:\n")
-    with caplog.at_level(logging.WARNING, logger="splice.host.registry"):
-        found = splice.host.discover_loaders([tmp_path])
+    with caplog.at_level(logging.WARNING, logger="splice.pipeline.registry"):
+        found = splice.pipeline.discover_loaders([tmp_path])
     assert list(found) == ["GoodLoader"]
     assert [Path(f.source).name for f in found.failures] == ["broken.py", "typo.py"]
     assert "ModuleNotFoundError: No module named 'no_such_module_anywhere'" in found.failures[0].error
@@ -117,7 +129,7 @@ def test_a_broken_loader_file_is_recorded_and_the_others_load(
         f"skipping the broken loader file {tmp_path / 'typo.py'}",
     ]
     with pytest.raises(NotFoundError, match="no loader module or folder"):  # a missing source is the caller's
-        splice.host.discover_loaders([tmp_path / "absent"])
+        splice.pipeline.discover_loaders([tmp_path / "absent"])
 
 
 def _entry_points(group: str, entries: list[tuple[str, str]]) -> Any:
@@ -131,9 +143,9 @@ def test_broken_adapters_and_engines_are_recorded_and_the_others_found(
     monkeypatch.setattr(
         adapters,
         "entry_points",
-        _entry_points("splice.hosts", [("memory", "splice.host.memory"), ("max", "splice_no_such.max")]),
+        _entry_points("splice.hosts", [("memory", "splice.pipeline.memory"), ("max", "splice_no_such.max")]),
     )
-    with caplog.at_level(logging.WARNING, logger="splice.host.registry"):
+    with caplog.at_level(logging.WARNING, logger="splice.pipeline.registry"):
         found = adapters.discover_adapters()
     assert list(found) == ["memory"] and found["memory"].plugins_dir is not None
     [failure] = found.failures

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from splice.errors import AlreadyExistsError, NotFoundError, ValidationError
-from splice.host import Container, Context, Host, Instance, current
+from splice.pipeline import Container, Context, Host, Instance, current
 
 HERO = "kref://show/assets/hero.model"
 ROOT = Path(__file__).resolve().parents[1]
@@ -312,7 +312,7 @@ def _revisions(store: Any, tmp_path: Path, kind: str, representation: str, count
 
 
 def test_loader_loads_updates_and_removes_through_the_inventory(dcc: Dcc, store: Any, tmp_path: Path) -> None:
-    from splice.host import discover_loaders, inventory
+    from splice.pipeline import discover_loaders, inventory
 
     case = LOADING[dcc.name]
     package = __import__(dcc.package, fromlist=["LOADERS_DIR"])
@@ -340,7 +340,7 @@ def test_loader_loads_updates_and_removes_through_the_inventory(dcc: Dcc, store:
 
 
 def test_loading_a_kref_end_to_end_picks_the_adapters_loader(dcc: Dcc, store: Any, tmp_path: Path) -> None:
-    from splice.host import load, loaders_for
+    from splice.pipeline import load, loaders_for
 
     case = LOADING[dcc.name]
     package = __import__(dcc.package, fromlist=["LOADERS_DIR"])
@@ -383,7 +383,7 @@ PUBLISHING = {
 
 
 def _scene_to_publish(dcc: Dcc, store: Any, *, select: bool = True) -> tuple[Any, Any]:
-    from splice.host import create
+    from splice.pipeline import create
 
     store.create_project("show").create_space("assets")
     host, api = dcc.make()
@@ -396,7 +396,7 @@ def _scene_to_publish(dcc: Dcc, store: Any, *, select: bool = True) -> tuple[Any
 
 
 def test_publish_runs_the_adapters_collector_validators_and_extractors(dcc: Dcc, store: Any) -> None:
-    from splice.host.publish import publish
+    from splice.pipeline.publish import publish
 
     package = __import__(dcc.package, fromlist=["PLUGINS_DIR"])
     host, api = _scene_to_publish(dcc, store)
@@ -411,7 +411,7 @@ def test_publish_runs_the_adapters_collector_validators_and_extractors(dcc: Dcc,
 
 
 def test_publish_without_members_fails_validation_with_a_fix(dcc: Dcc, store: Any) -> None:
-    from splice.host.publish import publish
+    from splice.pipeline.publish import publish
 
     package = __import__(dcc.package, fromlist=["PLUGINS_DIR"])
     host, api = _scene_to_publish(dcc, store, select=False)
@@ -424,9 +424,9 @@ def test_publish_without_members_fails_validation_with_a_fix(dcc: Dcc, store: An
 
 
 def test_maya_frame_range_is_validated(store: Any) -> None:
-    from splice.host import create
-    from splice.host.publish import publish
     from splice.hosts.maya import PLUGINS_DIR
+    from splice.pipeline import create
+    from splice.pipeline.publish import publish
 
     store.create_project("show").create_space("shots")
     host, api = DCCS["maya"].make()
@@ -439,9 +439,9 @@ def test_maya_frame_range_is_validated(store: Any) -> None:
 
 
 def test_a_nuke_render_publishes_frames_that_load_back_as_a_read_node(store: Any) -> None:
-    from splice.host import load, loaders_for
-    from splice.host.publish import publish
     from splice.hosts.nuke import LOADERS_DIR, PLUGINS_DIR
+    from splice.pipeline import load, loaders_for
+    from splice.pipeline.publish import publish
 
     host, api = _scene_to_publish(DCCS["nuke"], store)
     report = publish(host, store, paths=[PLUGINS_DIR])
@@ -626,7 +626,7 @@ def test_file_picking_for_a_folder_of_files(
 
 
 def test_a_load_that_fails_leaves_the_scene_as_it_was(dcc: Dcc, store: Any, tmp_path: Path) -> None:
-    from splice.host import discover_loaders
+    from splice.pipeline import discover_loaders
 
     case = LOADING[dcc.name]
     package = __import__(dcc.package, fromlist=["LOADERS_DIR"])

@@ -18,7 +18,7 @@ import dcc_fake_nuke
 import pytest
 from dcc_stubs import StubViolation
 
-from splice.host import Context
+from splice.pipeline import Context
 
 
 @pytest.fixture
@@ -148,11 +148,11 @@ def test_maya_reference_switched_from_ma_to_abc_is_reloaded_as_alembic(
 def test_maya_alembic_of_a_shape_fails_validation_with_a_fix(
     monkeypatch: pytest.MonkeyPatch, store: Any
 ) -> None:
-    from splice.host import create
-    from splice.host.publish import publish
     from splice.hosts.maya import PLUGINS_DIR
     from splice.hosts.maya.pipeline import MayaHost
     from splice.hosts.maya.real import CmdsScene
+    from splice.pipeline import create
+    from splice.pipeline.publish import publish
 
     store.create_project("show").create_space("assets")
     with dcc_fake_maya.installed(monkeypatch) as maya:
@@ -244,10 +244,10 @@ def test_houdini_load_ignores_load_warnings_and_versions_are_checked(
 def test_houdini_usd_reference_lop_loads_updates_and_removes(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from splice.host import discover_loaders
     from splice.hosts.houdini import LOADERS_DIR
     from splice.hosts.houdini.pipeline import HoudiniHost
     from splice.hosts.houdini.real import HouScene
+    from splice.pipeline import discover_loaders
 
     loader = discover_loaders([LOADERS_DIR])["HoudiniUsdReferenceLoader"]()
     assert loader.serves("model", "usd", "houdini")
@@ -290,11 +290,11 @@ def test_nuke_self_check_over_checked_nuke(
 def test_nuke_a_review_movie_publishes_and_loads_with_its_real_range(
     monkeypatch: pytest.MonkeyPatch, store: Any, tmp_path: Path
 ) -> None:
-    from splice.host import create, load, loaders_for
-    from splice.host.publish import publish
     from splice.hosts.nuke import LOADERS_DIR, PLUGINS_DIR
     from splice.hosts.nuke.pipeline import NukeHost
     from splice.hosts.nuke.real import NukeApi
+    from splice.pipeline import create, load, loaders_for
+    from splice.pipeline.publish import publish
 
     store.create_project("show").create_space("shots")
     with dcc_fake_nuke.installed(monkeypatch) as nukes:
@@ -316,10 +316,10 @@ def test_nuke_a_review_movie_publishes_and_loads_with_its_real_range(
 def test_nuke_single_image_loads_as_one_frame_at_the_current_frame(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from splice.host import discover_loaders
     from splice.hosts.nuke import LOADERS_DIR
     from splice.hosts.nuke.pipeline import NukeHost
     from splice.hosts.nuke.real import NukeApi
+    from splice.pipeline import discover_loaders
 
     (tmp_path / "slate.png").write_text("x")
     loader = discover_loaders([LOADERS_DIR])["NukeReadLoader"]()
@@ -335,8 +335,8 @@ def test_nuke_single_image_loads_as_one_frame_at_the_current_frame(
 def test_nuke_context_survives_closing_and_opening_scripts(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from splice.host import current
     from splice.hosts.nuke import install
+    from splice.pipeline import current
 
     environ = {"SPLICE_CONTEXT": "kref://show/shots", "SPLICE_TASK": "comp"}
     with dcc_fake_nuke.installed(monkeypatch, "16.0v2") as nukes:
@@ -419,7 +419,7 @@ class _Revision:
 
 
 def _maya_loader() -> Any:
-    from splice.host import discover_loaders
     from splice.hosts.maya import LOADERS_DIR
+    from splice.pipeline import discover_loaders
 
     return discover_loaders([LOADERS_DIR])["MayaReferenceLoader"]()

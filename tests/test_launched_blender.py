@@ -42,7 +42,7 @@ PRELUDE = """
 import importlib.util, json, os, sys
 import bpy
 import splice
-from splice.host.current import current
+from splice.pipeline.current import current
 OUT = {}
 def emit():
     with open(os.environ["PROBE_OUT"] + ".tmp", "w") as f:
@@ -63,7 +63,7 @@ OUT["context"] = host.get_context().to_dict()
 MODELING_FIRST = (
     PRELUDE
     + """
-from splice.host import create
+from splice.pipeline import create
 bpy.data.objects["Cube"].name = "crate_GEO"
 create(host, "model", "crate", options={"members": ["crate_GEO"], "tags": ["published"]})
 host.save_file(os.environ["SCENE"])
@@ -102,7 +102,7 @@ emit()
 LAYOUT_UPDATE = (
     PRELUDE
     + """
-from splice.host import current, inventory
+from splice.pipeline import current, inventory
 before = inventory.check(host, current.client(), "latest")
 OUT["before"] = [[e.status, e.current, e.wanted] for e in before]
 OUT["update"] = op(bpy.ops.splice.update_all)

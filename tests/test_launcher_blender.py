@@ -28,10 +28,10 @@ PROBE = """
 import json, os, sys
 out = {"python": sys.version, "env_context": os.environ.get("SPLICE_CONTEXT")}
 try:
-    import splice, splice.host
-    from splice.host.current import current
+    import splice, splice.pipeline
+    from splice.pipeline.current import current
     out["splice"] = splice.__file__
-    out["installed"] = splice.host.is_installed()
+    out["installed"] = splice.pipeline.is_installed()
     if out["installed"]:
         host = current()
         out["name"] = host.name

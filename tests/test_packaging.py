@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
 IMPORT_NAMES = [
     "splice",
-    "splice.host",
+    "splice.pipeline",
     "splice.hosts",
     "splice.hosts.maya",
     "splice.hosts.houdini",
@@ -47,7 +47,7 @@ NOT_ON_IMPORT = [
     "platformdirs",
     "sqlite3",
     "splice.engines.sqlite",
-    "splice.host",
+    "splice.pipeline",
 ]
 
 

@@ -66,7 +66,7 @@ def test_the_runtime_imports_in_another_python_without_dvc(tmp_path: Path) -> No
     python = dcc_python("system", None, SYSTEM_PYTHON, configured=SYSTEM_PYTHON)
     folder = runtime_for(python, {"root": str(tmp_path)}, "the system's Python").path
     code = (
-        "import importlib.util, json, sys, splice, splice.host.publish, splice.files, requests;"
+        "import importlib.util, json, sys, splice, splice.pipeline.publish, splice.files, requests;"
         "print(json.dumps([splice.__file__, importlib.util.find_spec('dvc') is None, sys.executable]))"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}

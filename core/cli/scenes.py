@@ -1,7 +1,7 @@
 """``splice publish | load | inventory``: work on a scene file headless (farm, CI).
 
-Each command opens the scene with the named host adapter (:mod:`splice.host.adapters`),
-works through :mod:`splice.host`, and saves the scene when it changed it.
+Each command opens the scene with the named host adapter (:mod:`splice.pipeline.adapters`),
+works through :mod:`splice.pipeline`, and saves the scene when it changed it.
 :func:`register` imports nothing heavy; pyblish loads only when ``publish`` runs.
 With ``--json`` the work runs inside :func:`stdout_to_stderr`, so stdout carries only the JSON.
 """
@@ -19,8 +19,8 @@ from .common import Add, print_json
 
 if TYPE_CHECKING:
     from ..client import Client
-    from ..host.adapters import Adapter
-    from ..host.interface import Host
+    from ..pipeline.adapters import Adapter
+    from ..pipeline.interface import Host
 
 
 def register(sub: Any, add: Add) -> None:
@@ -56,7 +56,7 @@ def register(sub: Any, add: Add) -> None:
 
 
 def _open(args: argparse.Namespace) -> tuple[Adapter, Host]:
-    from ..host.adapters import adapter
+    from ..pipeline.adapters import adapter
 
     found = adapter(args.host)
     return found, found.open_scene(args.scene)
@@ -91,7 +91,7 @@ def _flush_c_stdio() -> None:
 
 
 def cmd_publish(client: Client, args: argparse.Namespace) -> int:
-    from ..host import publish
+    from ..pipeline import publish
 
     with stdout_to_stderr(args.json):
         found, host = _open(args)
@@ -107,17 +107,17 @@ def cmd_publish(client: Client, args: argparse.Namespace) -> int:
 
 
 def _loaders(found: Adapter) -> dict:
-    from ..host import loaders_for
+    from ..pipeline import loaders_for
 
     return loaders_for(*([found.loaders_dir] if found.loaders_dir else []))
 
 
 def cmd_load(client: Client, args: argparse.Namespace) -> int:
-    import splice.host
+    import splice.pipeline
 
     with stdout_to_stderr(args.json):
         found, host = _open(args)
-        container = splice.host.load(
+        container = splice.pipeline.load(
             host,
             args.kref,
             args.representation,
@@ -139,7 +139,7 @@ def _want(raw: str) -> str | int:
 
 
 def cmd_inventory(client: Client, args: argparse.Namespace) -> int:
-    from ..host import inventory
+    from ..pipeline import inventory
 
     with stdout_to_stderr(args.json):
         found, host = _open(args)

@@ -5,7 +5,7 @@
     import splice.hosts.blender as splice_blender
 
     host = splice_blender.install()          # inside Blender: the host, the context, the UI
-    splice.host.publish.publish(host, paths=[splice_blender.PLUGINS_DIR])
+    splice.pipeline.publish.publish(host, paths=[splice_blender.PLUGINS_DIR])
 
 ``import splice.hosts.blender`` stays light (no ``bpy``): the folders below are plain
 paths, and :class:`BlenderHost` / :func:`install` import ``bpy`` when first used.
@@ -81,7 +81,7 @@ def install(
 def loaders() -> dict[str, Any]:
     """The loaders Blender uses: :data:`LOADERS_DIR` and the folders on ``$SPLICE_LOADER_PATH``
     (the launcher puts LOADERS_DIR there too: each folder is read once)."""
-    from splice.host.loading import loaders_for
+    from splice.pipeline.loading import loaders_for
 
     return loaders_for(LOADERS_DIR)
 

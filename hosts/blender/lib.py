@@ -13,7 +13,7 @@ from typing import Any
 import bpy
 
 from splice.errors import NotFoundError, ValidationError
-from splice.host.publish import PublishValidationError, RepairAction
+from splice.pipeline.publish import PublishValidationError, RepairAction
 
 from . import DEFAULT_REPRESENTATIONS, REPRESENTATIONS
 

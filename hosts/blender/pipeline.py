@@ -1,4 +1,4 @@
-"""``BlenderHost``: the :class:`splice.host.Host` protocol over a Blender scene.
+"""``BlenderHost``: the :class:`splice.pipeline.Host` protocol over a Blender scene.
 
 Everything splice keeps in a scene is a JSON string in an ID custom property, so it is
 saved with the ``.blend`` and survives a reopen:
@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any
 import bpy
 
 from splice.errors import AlreadyExistsError, NotFoundError, ValidationError
-from splice.host.interface import Context, Instance
-from splice.host.marked import CONTAINER_KEY, CONTEXT_KEY, INSTANCE_KEY, MarkedHost
+from splice.pipeline.interface import Context, Instance
+from splice.pipeline.marked import CONTAINER_KEY, CONTEXT_KEY, INSTANCE_KEY, MarkedHost
 
 if TYPE_CHECKING:
     from splice.client import Client
@@ -96,7 +96,7 @@ def _stdout_to_stderr(enabled: bool) -> Iterator[None]:
 
 
 class BpyScene:
-    """What :class:`~splice.host.marked.MarkedHost` asks of Blender directly: the version and
+    """What :class:`~splice.pipeline.marked.MarkedHost` asks of Blender directly: the version and
     the selection (objects of the view layer); nodes are local collections."""
 
     def version(self) -> str:
@@ -127,7 +127,7 @@ class BpyScene:
 # past the bpy module's own shutdown, and the process then hangs at exit
 class BlenderHost(MarkedHost):
     """The open Blender session as a splice host (see the module's docstring for the layout):
-    :class:`~splice.host.marked.MarkedHost` over collections' and the scene's custom properties.
+    :class:`~splice.pipeline.marked.MarkedHost` over collections' and the scene's custom properties.
 
     ``quiet``: Blender's own messages on opening and saving files go to stderr (headless use).
     """
@@ -345,7 +345,7 @@ def install(
     Run from Blender's start-up scripts, the scene cannot be written yet: the context goes
     to every scene loaded without one (a ``load_post`` handler), the start-up file included.
     """
-    from splice.host import current
+    from splice.pipeline import current
 
     global _env_context
     env = os.environ if environ is None else environ

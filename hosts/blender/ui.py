@@ -1,8 +1,8 @@
 """splice in Blender's own UI: a ``splice`` menu in the top bar and a 3D-view sidebar panel
 (category ``splice``) with Create…, Load…, Publish, Publish (repair first), Inventory and
-Update all operators calling :mod:`splice.host.actions`.
+Update all operators calling :mod:`splice.pipeline.actions`.
 
-Every operator runs its action through :func:`splice.host.actions.run`: a failure is shown
+Every operator runs its action through :func:`splice.pipeline.actions.run`: a failure is shown
 as the operator's report and a popup (and printed to the console), never raised into Blender.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 import bpy
 
 from splice.errors import SpliceError
-from splice.host import actions
+from splice.pipeline import actions
 
 from . import KIND_REPRESENTATIONS, LOADERS_DIR, PLUGINS_DIR, REPRESENTATIONS
 
@@ -34,7 +34,7 @@ _POPUP_LINES = 40  # a longer text (a big publish report) is in the console in f
 
 
 def _host() -> Any:
-    from splice.host import current
+    from splice.pipeline import current
 
     return current.current()
 
@@ -70,7 +70,7 @@ def _popup(title: str, lines: list[str], icon: str) -> None:
 
 
 def _run(operator: Any, title: str, action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """The operator's action through :func:`splice.host.actions.run` (never raises)."""
+    """The operator's action through :func:`splice.pipeline.actions.run` (never raises)."""
     return actions.run(title, _teller(operator), functools.partial(action, *args, **kwargs), console=CONSOLE)
 
 
@@ -178,7 +178,7 @@ class SPLICE_OT_inventory(bpy.types.Operator):
 
     def _check(self) -> list[Any]:
         from splice.constants import LATEST
-        from splice.host import current, inventory
+        from splice.pipeline import current, inventory
 
         _last_check[:] = inventory.check(_host(), current.client(), LATEST)
         return _last_check
@@ -221,7 +221,7 @@ class SPLICE_OT_update_all(bpy.types.Operator):
 
 
 def _entries(layout: Any) -> None:
-    """The menu's and the panel's operators, in :data:`splice.host.actions.MENU`'s order."""
+    """The menu's and the panel's operators, in :data:`splice.pipeline.actions.MENU`'s order."""
     layout.operator(SPLICE_OT_create.bl_idname, icon="COLLECTION_NEW")
     layout.operator(SPLICE_OT_load.bl_idname, icon="IMPORT")
     layout.operator(SPLICE_OT_publish.bl_idname, icon="EXPORT")

@@ -3,7 +3,7 @@ Inventory, Update all) and the bootstrap.
 
 The menu itself is ``startup/MainMenuCommon.xml`` (Houdini reads it from HOUDINI_PATH);
 its items call the functions here. Only :func:`bootstrap` and the dialogs touch ``hou``
-(imported inside them); the entries are :func:`splice.host.menus.build`'s, each guarded: a
+(imported inside them); the entries are :func:`splice.pipeline.menus.build`'s, each guarded: a
 failure is a message, never a traceback.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from splice.host import actions, menus
+from splice.pipeline import actions, menus
 
 from . import KIND_REPRESENTATIONS, LOADERS_DIR, PLUGINS_DIR, install
 
@@ -34,7 +34,7 @@ def bootstrap() -> None:
     """Install the host; give each new (cleared) scene the launcher's context."""
     import hou
 
-    from splice.host import current
+    from splice.pipeline import current
 
     host = install()
 

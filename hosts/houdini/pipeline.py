@@ -1,6 +1,6 @@
-""":class:`HoudiniHost`: the :class:`splice.host.Host` of Houdini, over :class:`~.api.HoudiniScene` only.
+""":class:`HoudiniHost`: the :class:`splice.pipeline.Host` of Houdini, over :class:`~.api.HoudiniScene` only.
 
-The Host logic is :class:`splice.host.marked.MarkedHost`'s; this module says where
+The Host logic is :class:`splice.pipeline.marked.MarkedHost`'s; this module says where
 Houdini keeps splice's records:
 
 - context: JSON in the user data ``splice_context`` of the root node ``/`` (saved with the .hip);
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from splice.host.marked import (
+from splice.pipeline.marked import (
     CONTAINER_KEY,
     CONTEXT_KEY,
     INSTANCE_KEY,

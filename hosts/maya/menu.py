@@ -2,13 +2,13 @@
 all) and the bootstrap ``userSetup.py`` calls.
 
 Only :func:`bootstrap`, :func:`build_menu` and the dialogs touch Maya's UI (``maya.cmds`` /
-``maya.utils``, imported inside them); the entries are :func:`splice.host.menus.build`'s, each
+``maya.utils``, imported inside them); the entries are :func:`splice.pipeline.menus.build`'s, each
 guarded: a failure is a dialog, never a traceback in the artist's face.
 """
 
 from __future__ import annotations
 
-from splice.host import actions, menus
+from splice.pipeline import actions, menus
 
 from . import KIND_REPRESENTATIONS, LOADERS_DIR, PLUGINS_DIR, install
 
@@ -36,7 +36,7 @@ def bootstrap() -> None:
     Maya's UI exists (not in batch mode)."""
     from maya import cmds, utils
 
-    from splice.host import current
+    from splice.pipeline import current
 
     host = install()
     cmds.scriptJob(event=("NewSceneOpened", lambda: current.apply_env_context(host)))

@@ -1,6 +1,6 @@
-""":class:`MayaHost`: the :class:`splice.host.Host` of Maya, over :class:`~.api.MayaScene` only.
+""":class:`MayaHost`: the :class:`splice.pipeline.Host` of Maya, over :class:`~.api.MayaScene` only.
 
-The Host logic is :class:`splice.host.marked.MarkedHost`'s; this module says where Maya
+The Host logic is :class:`splice.pipeline.marked.MarkedHost`'s; this module says where Maya
 keeps splice's records:
 
 - context: JSON in the scene's ``fileInfo`` (``splice_context``), saved with the file;
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from splice.host.marked import CONTAINER_KEY, CONTEXT_KEY, INSTANCE_KEY, MarkedHost, node_name
+from splice.pipeline.marked import CONTAINER_KEY, CONTEXT_KEY, INSTANCE_KEY, MarkedHost, node_name
 
 from .api import MayaScene
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from splice.host.adapters import Installer, folders
+from splice.pipeline.adapters import Installer, folders
 
 if TYPE_CHECKING:
     from .api import NukeScript

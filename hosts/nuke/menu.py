@@ -2,14 +2,14 @@
 all) and the bootstrap the startup files call.
 
 Only :func:`build_menu` and the dialogs touch ``nuke`` (imported inside them); the entries
-are :func:`splice.host.menus.build`'s, each guarded: a failure is a message, never a traceback.
+are :func:`splice.pipeline.menus.build`'s, each guarded: a failure is a message, never a traceback.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from splice.host import actions, menus
+from splice.pipeline import actions, menus
 
 from . import KIND_REPRESENTATIONS, LOADERS_DIR, PLUGINS_DIR, install
 

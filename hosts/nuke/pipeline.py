@@ -1,6 +1,6 @@
-""":class:`NukeHost`: the :class:`splice.host.Host` of Nuke, over :class:`~.api.NukeScript` only.
+""":class:`NukeHost`: the :class:`splice.pipeline.Host` of Nuke, over :class:`~.api.NukeScript` only.
 
-The Host logic is :class:`splice.host.marked.MarkedHost`'s; this module says where Nuke
+The Host logic is :class:`splice.pipeline.marked.MarkedHost`'s; this module says where Nuke
 keeps splice's records:
 
 - context: JSON in the hidden root knob ``splice_context`` (saved with the .nk);
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from splice.host.marked import (
+from splice.pipeline.marked import (
     CONTAINER_KEY,
     CONTEXT_KEY,
     INSTANCE_KEY,
@@ -82,7 +82,7 @@ def keep_launcher_context(host: NukeHost, environ: Mapping[str, str] | None = No
     """Give a script that has no context the launcher's (``SPLICE_CONTEXT``): Nuke calls this
     when a script is created, cleared, opened or saved (``NukeScript.on_script_events``),
     since a new script's root has none. A script's own context is kept. Never raises into Nuke."""
-    from splice.host.current import apply_env_context
+    from splice.pipeline.current import apply_env_context
 
     try:
         if host.get_context().project is None:

@@ -9,10 +9,10 @@ from typing import Any
 import bpy
 
 from splice.errors import NotFoundError
-from splice.host import Container, Loader
 from splice.hosts.blender.lib import MANAGED_KEY, one_file, remove_content
 from splice.hosts.blender.lib import discard_holder as _discard
 from splice.hosts.blender.pipeline import PUBLISHED_KEY, BlenderHost, purge_orphans
+from splice.pipeline import Container, Loader
 
 KINDS = ("model", "rig", "look", "layout", "animation", "pointcache", "camera")
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import bpy
 
-from splice.host import Container, Loader
 from splice.hosts.blender.lib import MANAGED_KEY, discard_holder, one_file
 from splice.hosts.blender.pipeline import BlenderHost
+from splice.pipeline import Container, Loader
 
 SUFFIXES = (".png", ".jpg", ".jpeg", ".exr", ".tif", ".tiff", ".tga", ".hdr", ".bmp")
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import bpy
 
-from splice.host import Container, Loader
 from splice.hosts.blender.lib import discard_holder, import_into, one_file, remove_content
 from splice.hosts.blender.pipeline import BlenderHost
+from splice.pipeline import Container, Loader
 
 
 class _ImportLoader(Loader):

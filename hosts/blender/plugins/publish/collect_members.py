@@ -19,7 +19,7 @@ class CollectBlenderMembers(pyblish.api.InstancePlugin):
     families: ClassVar[list[str]] = ["*"]
 
     def process(self, instance: pyblish.api.Instance) -> None:
-        host = instance.context.data.get("splice.host")
+        host = instance.context.data.get("splice.pipeline")
         if not isinstance(host, BlenderHost):
             host = BlenderHost()
         collection = host.instance_collection(instance.data.get("name", instance.name))

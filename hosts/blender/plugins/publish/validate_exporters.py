@@ -65,7 +65,7 @@ class ValidateExporters(pyblish.api.InstancePlugin):
         keep = [name for name in wanted if name not in missing]
         if not keep:
             return  # nothing left to publish: the artist has to choose
-        host = instance.context.data["splice.host"]
+        host = instance.context.data["splice.pipeline"]
         record = next(i for i in host.list_instances() if i.name == instance.name)
         host.update_instance(replace(record, options={**record.options, "representations": keep}))
         instance.data.setdefault("options", {})["representations"] = keep

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from splice.errors import NotFoundError, ValidationError
-from splice.host import Container, Loader
+from splice.pipeline import Container, Loader
 
 #: representation -> (file suffixes, SOP type, the SOP's file parameter)
 READERS = {

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from splice.errors import NotFoundError, ValidationError
-from splice.host import Container, Loader
+from splice.pipeline import Container, Loader
 
 SUFFIXES = (".usd", ".usda", ".usdc", ".usdz")
 #: Houdini's Reference LOP (``reference::2.0`` since Houdini 19.0) and its first reference's

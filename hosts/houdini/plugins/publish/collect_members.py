@@ -14,7 +14,7 @@ class CollectHoudiniMembers(pyblish.api.InstancePlugin):
     hosts = ["houdini"]
 
     def process(self, instance: pyblish.api.Instance) -> None:
-        host = instance.context.data["splice.host"]
+        host = instance.context.data["splice.pipeline"]
         members = host.instance_members(instance.name)
         instance.data["members"] = members
         instance.data["outputSops"] = [

@@ -16,11 +16,11 @@ class ExtractHoudiniAlembic(pyblish.api.InstancePlugin):
     families = ["model", "animation", "pointcache"]
 
     def process(self, instance: pyblish.api.Instance) -> None:
-        from splice.host.publish import wants_representation
+        from splice.pipeline.publish import wants_representation
 
         if not wants_representation(instance, "abc"):
             return  # the artist chose other representations
-        api = instance.context.data["splice.host"].api
+        api = instance.context.data["splice.pipeline"].api
         start = int(instance.data.get("frameStart", 1))
         end = int(instance.data.get("frameEnd", start))
         path = Path(instance.data["stagingDir"]) / f"{instance.name}.abc"

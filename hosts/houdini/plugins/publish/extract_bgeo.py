@@ -16,11 +16,11 @@ class ExtractHoudiniBgeo(pyblish.api.InstancePlugin):
     families = ["model", "layout"]
 
     def process(self, instance: pyblish.api.Instance) -> None:
-        from splice.host.publish import wants_representation
+        from splice.pipeline.publish import wants_representation
 
         if not wants_representation(instance, "bgeo"):
             return  # the artist chose other representations
-        api = instance.context.data["splice.host"].api
+        api = instance.context.data["splice.pipeline"].api
         path = Path(instance.data["stagingDir"]) / f"{instance.name}.bgeo.sc"
         sop = instance.data["outputSops"][0]
         api.save_geometry(sop, path.as_posix())

@@ -14,7 +14,7 @@ class ValidateHoudiniOutput(pyblish.api.InstancePlugin):
     families = ["model", "animation", "pointcache", "layout"]
 
     def process(self, instance: pyblish.api.Instance) -> None:
-        from splice.host.publish import PublishValidationError
+        from splice.pipeline.publish import PublishValidationError
 
         members, sops = instance.data.get("members") or [], instance.data.get("outputSops") or []
         if len(members) != 1:

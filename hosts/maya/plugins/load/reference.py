@@ -11,8 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from splice.errors import NotFoundError, ValidationError
-from splice.host import Container, Loader
 from splice.hosts.maya.names import unique_namespace
+from splice.pipeline import Container, Loader
 
 SUFFIXES = (".ma", ".mb", ".abc")
 

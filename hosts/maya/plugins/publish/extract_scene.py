@@ -16,11 +16,11 @@ class ExtractMayaScene(pyblish.api.InstancePlugin):
     families = ["model", "rig", "look", "layout"]
 
     def process(self, instance: pyblish.api.Instance) -> None:
-        from splice.host.publish import wants_representation
+        from splice.pipeline.publish import wants_representation
 
         if not wants_representation(instance, "ma"):
             return  # the artist chose other representations
-        api = instance.context.data["splice.host"].api
+        api = instance.context.data["splice.pipeline"].api
         path = Path(instance.data["stagingDir"]) / f"{instance.name}.ma"
         before = [n for n in api.selection() if api.exists(n)]
         api.select(instance.data["members"])

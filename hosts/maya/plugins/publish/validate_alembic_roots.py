@@ -19,9 +19,9 @@ class ValidateMayaAlembicRoots(pyblish.api.InstancePlugin):
     families = ["model", "animation", "pointcache", "camera"]
 
     def process(self, instance: pyblish.api.Instance) -> None:
-        from splice.host.publish import PublishValidationError
+        from splice.pipeline.publish import PublishValidationError
 
-        api = instance.context.data["splice.host"].api
+        api = instance.context.data["splice.pipeline"].api
         members = instance.data.get("members") or []
         refused = [m for m in members if api.exists(m) and api.transform_path(m) is None]
         if refused:

@@ -14,7 +14,7 @@ class ValidateMayaFrameRange(pyblish.api.InstancePlugin):
     families = ["animation", "pointcache", "camera"]
 
     def process(self, instance: pyblish.api.Instance) -> None:
-        from splice.host.publish import PublishValidationError
+        from splice.pipeline.publish import PublishValidationError
 
         start, end = instance.data.get("frameStart", 1), instance.data.get("frameEnd", 1)
         if not all(isinstance(f, int) and not isinstance(f, bool) for f in (start, end)) or start > end:

@@ -13,9 +13,9 @@ class ValidateMayaMembers(pyblish.api.InstancePlugin):
     hosts = ["maya"]
 
     def process(self, instance: pyblish.api.Instance) -> None:
-        from splice.host.publish import PublishValidationError
+        from splice.pipeline.publish import PublishValidationError
 
-        host = instance.context.data["splice.host"]
+        host = instance.context.data["splice.pipeline"]
         members = instance.data.get("members") or []
         if not members:
             raise PublishValidationError(

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from splice.errors import NotFoundError, ValidationError
-from splice.host import Container, Loader
+from splice.pipeline import Container, Loader
 
 IMAGES = ("exr", "dpx", "png", "jpg", "jpeg", "tif", "tiff")
 MOVIES = ("mov", "mp4")

@@ -13,5 +13,5 @@ class CollectNukeMembers(pyblish.api.InstancePlugin):
     hosts = ["nuke"]
 
     def process(self, instance: pyblish.api.Instance) -> None:
-        host = instance.context.data["splice.host"]
+        host = instance.context.data["splice.pipeline"]
         instance.data["members"] = host.instance_members(instance.name)

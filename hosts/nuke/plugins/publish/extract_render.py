@@ -21,7 +21,7 @@ class ExtractNukeRender(pyblish.api.InstancePlugin):
     families = ["render", "review"]
 
     def process(self, instance: pyblish.api.Instance) -> None:
-        api = instance.context.data["splice.host"].api
+        api = instance.context.data["splice.pipeline"].api
         write = instance.data["members"][0]
         start = int(instance.data.get("frameStart", 1))
         end = int(instance.data.get("frameEnd", start))

@@ -16,7 +16,7 @@ class ExtractNukeScript(pyblish.api.InstancePlugin):
     families = ["workfile", "layout", "look"]
 
     def process(self, instance: pyblish.api.Instance) -> None:
-        api = instance.context.data["splice.host"].api
+        api = instance.context.data["splice.pipeline"].api
         path = Path(instance.data["stagingDir"]) / f"{instance.name}.nk"
         before = [n for n in api.selection() if api.exists(n)]
         api.select(instance.data["members"])

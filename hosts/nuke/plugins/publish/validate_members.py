@@ -13,9 +13,9 @@ class ValidateNukeMembers(pyblish.api.InstancePlugin):
     hosts = ["nuke"]
 
     def process(self, instance: pyblish.api.Instance) -> None:
-        from splice.host.publish import PublishValidationError
+        from splice.pipeline.publish import PublishValidationError
 
-        api = instance.context.data["splice.host"].api
+        api = instance.context.data["splice.pipeline"].api
         members = instance.data.get("members") or []
         missing = [m for m in members if not api.exists(m)]
         if not members or missing:
@@ -35,9 +35,9 @@ class ValidateNukeWrite(pyblish.api.InstancePlugin):
     families = ["render", "review"]
 
     def process(self, instance: pyblish.api.Instance) -> None:
-        from splice.host.publish import PublishValidationError
+        from splice.pipeline.publish import PublishValidationError
 
-        api = instance.context.data["splice.host"].api
+        api = instance.context.data["splice.pipeline"].api
         members = [m for m in instance.data.get("members") or [] if api.exists(m)]
         writes = [m for m in members if api.node_class(m) == "Write"]
         if len(writes) != 1 or len(members) != 1:

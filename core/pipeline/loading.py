@@ -52,7 +52,7 @@ def loader_paths(environ: Mapping[str, str] | None = None) -> list[Path]:
 
 def loaders_for(*sources: LoaderSource) -> dict[str, type[Loader]]:
     """The loaders in ``sources`` (an adapter's ``LOADERS_DIR``…), on ``$SPLICE_LOADER_PATH``
-    and registered (:func:`splice.host.registry.register_loader`); ``failures``: the broken files."""
+    and registered (:func:`splice.pipeline.registry.register_loader`); ``failures``: the broken files."""
     found = discover_loaders([*sources, *loader_paths()])
     for cls in registered_loaders():
         add_loader(found, cls)
@@ -205,7 +205,7 @@ def load(
     ``loaders`` is a mapping from :func:`discover_loaders` or sources to discover from
     (default: ``$SPLICE_LOADER_PATH``); ``loader`` names one. ``name`` defaults to the
     item's name; ``namespace`` to ``<name>_NN``, the first one free in the scene.
-    ``client``: the store (default: the installed host's, :func:`splice.host.current.client`).
+    ``client``: the store (default: the installed host's, :func:`splice.pipeline.current.client`).
     """
     c = client or current.client()
     k = to_kref(kref, "kref")

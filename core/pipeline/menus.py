@@ -1,5 +1,5 @@
 """One factory for every DCC's splice menu: :func:`build` turns a DCC's dialogs and ``tell``
-into the six entries of :data:`splice.host.actions.MENU`, each guarded (it never raises).
+into the six entries of :data:`splice.pipeline.actions.MENU`, each guarded (it never raises).
 
 An adapter's ``menu.py`` keeps only what is its DCC's own — building the menu, asking for
 a kind and name (``ask_create``) or a kref (``ask_kref``), and ``tell`` — and exposes the
@@ -25,7 +25,7 @@ Entry = Callable[[], Any]
 
 @dataclass(frozen=True)
 class Menu:
-    """The entries of a DCC's splice menu, in :data:`~splice.host.actions.MENU`'s order."""
+    """The entries of a DCC's splice menu, in :data:`~splice.pipeline.actions.MENU`'s order."""
 
     create: Entry
     load: Entry

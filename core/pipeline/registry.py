@@ -1,8 +1,8 @@
 """Registries of the host framework, each with the same three verbs (as pyblish's), and the
 result of a discovery that survives a broken plug-in (as Rez's plug-in manager).
 
-- loaders: :class:`~splice.host.Loader` classes, beside those found in folders;
-- creators: kinds that ``create`` offers beside :data:`~splice.host.creators.KINDS`;
+- loaders: :class:`~splice.pipeline.Loader` classes, beside those found in folders;
+- creators: kinds that ``create`` offers beside :data:`~splice.pipeline.creators.KINDS`;
 - plug-in paths: folders of pyblish plug-ins every publish reads;
 - hooks: an item's load hook module, before the ``splice.assets`` entry points.
 

@@ -8,8 +8,8 @@ message (which says what to do); any other exception shows a short message namin
 failed and where, with its traceback logged (``console`` says where the artist finds it).
 Nothing raises out of a menu callback.
 
-The actions themselves raise; they work on :func:`splice.host.current.current` and its
-store, :func:`splice.host.current.client` (or ``client``); pyblish and the store are
+The actions themselves raise; they work on :func:`splice.pipeline.current.current` and its
+store, :func:`splice.pipeline.current.client` (or ``client``); pyblish and the store are
 imported only when an action runs.
 """
 

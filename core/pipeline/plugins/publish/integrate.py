@@ -7,8 +7,8 @@ import pyblish.api
 
 from splice.files import records, upload
 from splice.files.config import store_config
-from splice.host.publish import PublishValidationError
 from splice.kref import Kref
+from splice.pipeline.publish import PublishValidationError
 
 
 def _metadata(context, instance):

@@ -3,10 +3,10 @@
 import pyblish.api
 
 from splice.errors import NotFoundError
-from splice.host.creators import KINDS
-from splice.host.publish import PublishValidationError
-from splice.host.registry import registered_creators
 from splice.kref import Kref
+from splice.pipeline.creators import KINDS
+from splice.pipeline.publish import PublishValidationError
+from splice.pipeline.registry import registered_creators
 
 
 class ValidateSpliceInstance(pyblish.api.InstancePlugin):

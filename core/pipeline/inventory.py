@@ -6,7 +6,7 @@ go to :meth:`splice.Client.batch_get_revisions` together. ``want`` is
 ``"latest"``, a tag name (``"published"``) or a revision number (``3``).
 
 Operations change the scene through the host's container API only; given a
-loader registry (see :func:`splice.host.loader.discover_loaders`) they also let
+loader registry (see :func:`splice.pipeline.loader.discover_loaders`) they also let
 the container's loader change the content. Everything is checked before the
 first change, so bad input raises a typed error and leaves the scene as it was.
 """

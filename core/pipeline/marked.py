@@ -1,4 +1,4 @@
-""":class:`MarkedHost`: the whole :class:`~splice.host.Host` protocol over marker nodes.
+""":class:`MarkedHost`: the whole :class:`~splice.pipeline.Host` protocol over marker nodes.
 
 A DCC adapter whose scene keeps splice's records as JSON strings on nodes (Maya
 objectSets with a string attribute, Houdini nodes' user data, Nuke nodes' hidden
@@ -16,7 +16,7 @@ Records are found by their key, never by node name, so a renamed marker keeps it
 record; one record is first looked up where splice puts it (:meth:`_marker_name`, one
 call), and the markers are scanned only when it is not there. A marker whose JSON is
 unreadable is skipped with a warning; of two markers holding the same record, the first
-by name wins. Errors are :class:`~splice.host.memory.MemoryHost`'s: a missing record
+by name wins. Errors are :class:`~splice.pipeline.memory.MemoryHost`'s: a missing record
 raises ``NotFoundError`` naming those that exist, a wrong type or non-JSON data
 ``ValidationError``, a taken instance name ``AlreadyExistsError``; every check runs
 before the first change. Nothing here imports a DCC.
@@ -104,7 +104,7 @@ _INSTANCES = _Kind(
 
 
 class MarkedHost(ABC, Generic[A]):
-    """A :class:`~splice.host.Host` keeping its records on marker nodes of the DCC ``api``.
+    """A :class:`~splice.pipeline.Host` keeping its records on marker nodes of the DCC ``api``.
 
     Subclasses set :attr:`name`, :attr:`api_type` and :attr:`scene_suffixes` and implement
     the abstract primitives; they may override :attr:`marker_suffixes` and

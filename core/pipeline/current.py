@@ -46,7 +46,7 @@ def install(host: Host, client: Client | None = None) -> Host:
     name with pyblish when pyblish is importable, so host-filtered plugins run."""
     global _installed, _client, _own_client
     if not isinstance(host, Host):
-        raise ValidationError(f"install needs a splice.host.Host, not {type(host).__name__}")
+        raise ValidationError(f"install needs a splice.pipeline.Host, not {type(host).__name__}")
     _close_own_client()
     try:
         import pyblish.api
@@ -74,7 +74,7 @@ def client() -> Client:
     if _installed is None:
         raise NotFoundError(
             "no splice host is installed in this process, so no store either: pass client=…, "
-            "or install the host (splice.host.install(host, client=…))"
+            "or install the host (splice.pipeline.install(host, client=…))"
         )
     if _client is None or (_own_client and _client.closed):
         from ..client import Client
@@ -106,7 +106,7 @@ def current() -> Host:
     if _installed is None:
         raise NotFoundError(
             "no splice host is installed in this process; a DCC's splice bootstrap (or "
-            "splice.host.install(host)) installs one"
+            "splice.pipeline.install(host)) installs one"
         )
     return _installed
 

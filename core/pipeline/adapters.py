@@ -3,7 +3,7 @@
 An adapter is a module registered in the ``splice.hosts`` entry-point group that offers
 ``open_scene(path) -> Host`` (open the scene in this process, headless), and the folders
 ``PLUGINS_DIR`` (its pyblish plug-ins) and ``LOADERS_DIR`` (its loaders; may be None).
-splice registers ``memory`` (:class:`~splice.host.MemoryHost`) and ``blender`` (with the
+splice registers ``memory`` (:class:`~splice.pipeline.MemoryHost`) and ``blender`` (with the
 ``bpy`` module); a studio registers its own the same way.
 """
 

@@ -1,6 +1,6 @@
 """:class:`MemoryHost`: a complete host whose scene is plain data, saved as a JSON file.
 
-It is the reference implementation of :class:`splice.host.Host`: the tests, headless
+It is the reference implementation of :class:`splice.pipeline.Host`: the tests, headless
 publishing and every adapter's author read it to see what each method must do.
 Scene content is a mapping of names to JSON data (``content``), which loaders fill.
 """

@@ -12,7 +12,7 @@ class CollectSpliceInstances(pyblish.api.ContextPlugin):
     order = pyblish.api.CollectorOrder - 0.3
 
     def process(self, context):
-        host = context.data["splice.host"]
+        host = context.data["splice.pipeline"]
         for marked in host.list_instances():
             if not marked.active:
                 self.log.info("%s is inactive: not published", marked.name)

@@ -5,7 +5,7 @@ import os
 
 import pyblish.api
 
-from splice.host.publish import PublishValidationError
+from splice.pipeline.publish import PublishValidationError
 
 
 class ExtractListedFiles(pyblish.api.InstancePlugin):

@@ -1,22 +1,22 @@
 """The host framework: what every DCC adapter implements, and what the core builds on it.
 
-- :mod:`splice.host.interface` — the :class:`Host` protocol and its plain records
+- :mod:`splice.pipeline.interface` — the :class:`Host` protocol and its plain records
   (:class:`Context`, :class:`Container`, :class:`Instance`).
-- :mod:`splice.host.current` — the host installed in this process, its store, the launcher's context.
-- :mod:`splice.host.registry` — register / deregister / registered of loaders, creators,
-  plug-in paths and hooks; :class:`~splice.host.registry.Discovered` (what a discovery found
+- :mod:`splice.pipeline.current` — the host installed in this process, its store, the launcher's context.
+- :mod:`splice.pipeline.registry` — register / deregister / registered of loaders, creators,
+  plug-in paths and hooks; :class:`~splice.pipeline.registry.Discovered` (what a discovery found
   and the broken plug-ins it went past).
-- :mod:`splice.host.adapters` — adapters by name, and the ``install`` / ``open_scene`` all share.
-- :mod:`splice.host.menus` — the entries of every DCC's splice menu over its dialogs.
-- :mod:`splice.host.memory` — :class:`MemoryHost`, the in-memory reference host.
-- :mod:`splice.host.marked` — :class:`~splice.host.marked.MarkedHost`, the Host over JSON
+- :mod:`splice.pipeline.adapters` — adapters by name, and the ``install`` / ``open_scene`` all share.
+- :mod:`splice.pipeline.menus` — the entries of every DCC's splice menu over its dialogs.
+- :mod:`splice.pipeline.memory` — :class:`MemoryHost`, the in-memory reference host.
+- :mod:`splice.pipeline.marked` — :class:`~splice.pipeline.marked.MarkedHost`, the Host over JSON
   on marker nodes that DCC adapters subclass (imported on use).
-- :mod:`splice.host.actions` — the Load / Publish / Inventory actions of DCC menus.
-- :mod:`splice.host.loading` — :func:`load`: kref → representation → files → loader → hook.
-- :mod:`splice.host.inventory` — the scene inventory (outdated check in one round
+- :mod:`splice.pipeline.actions` — the Load / Publish / Inventory actions of DCC menus.
+- :mod:`splice.pipeline.loading` — :func:`load`: kref → representation → files → loader → hook.
+- :mod:`splice.pipeline.inventory` — the scene inventory (outdated check in one round
   trip, update, switch, remove).
-- :mod:`splice.host.creators` — :func:`create`: mark content for publishing.
-- :mod:`splice.host.publish` — publishing with pyblish (imported on use).
+- :mod:`splice.pipeline.creators` — :func:`create`: mark content for publishing.
+- :mod:`splice.pipeline.publish` — publishing with pyblish (imported on use).
 
 Nothing here imports a DCC module, and ``import splice`` does not import this package.
 """

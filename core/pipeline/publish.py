@@ -6,7 +6,7 @@ artist can act on.
 ``splice/host/plugins/publish`` and the host adapter's. It runs the four stages one at
 a time and stops at the first stage with a failure, so a failed check extracts and
 writes nothing. The core integrator writes every instance's revision in ONE
-transaction; see :mod:`splice.host.plugins.publish.integrate`.
+transaction; see :mod:`splice.pipeline.plugins.publish.integrate`.
 
 Validators fail by raising :class:`PublishValidationError` with a ``fix``; one that can
 repair defines ``repair(cls, instance)`` and lists :class:`RepairAction`.
@@ -310,7 +310,7 @@ def _run(
     stop_after: str | None = None,
 ) -> tuple[PublishReport, pyblish.api.Context]:
     context = pyblish.api.Context()
-    context.data["splice.host"] = host
+    context.data["splice.pipeline"] = host
     context.data["splice.client"] = client
     report = PublishReport(host=host.name, scene=_scene(host))
     try:

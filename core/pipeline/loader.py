@@ -4,7 +4,7 @@ A loader declares what it serves (``kinds``, ``representations``, ``hosts``; emp
 means any) and implements ``load``, ``update``, ``remove`` and ``switch``. Like
 pyblish plugins, loaders are found by :func:`discover_loaders`: every subclass of
 :class:`Loader` defined in the given modules is one (a class may also be registered:
-:func:`splice.host.registry.register_loader`). A loader file that cannot be imported
+:func:`splice.pipeline.registry.register_loader`). A loader file that cannot be imported
 is recorded in the result's ``failures``, with a warning, and the others are read.
 """
 

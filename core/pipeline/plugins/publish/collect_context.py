@@ -12,7 +12,7 @@ class CollectSpliceContext(pyblish.api.ContextPlugin):
     order = pyblish.api.CollectorOrder - 0.4
 
     def process(self, context):
-        host = context.data["splice.host"]
+        host = context.data["splice.pipeline"]
         client = context.data["splice.client"]
         ctx = host.get_context()
         current = host.current_file()

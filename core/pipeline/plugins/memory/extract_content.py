@@ -5,7 +5,7 @@ import os
 
 import pyblish.api
 
-from splice.host.publish import PublishValidationError
+from splice.pipeline.publish import PublishValidationError
 
 
 class ExtractMemoryContent(pyblish.api.InstancePlugin):
@@ -16,7 +16,7 @@ class ExtractMemoryContent(pyblish.api.InstancePlugin):
     hosts = ["memory"]
 
     def process(self, instance):
-        host = instance.context.data["splice.host"]
+        host = instance.context.data["splice.pipeline"]
         options = instance.data["options"]
         members = options.get("members", [] if "files" in options else [instance.name])
         if not members:

@@ -2,7 +2,7 @@
 
 import pyblish.api
 
-from splice.host.publish import PublishValidationError, RepairAction
+from splice.pipeline.publish import PublishValidationError, RepairAction
 
 
 class ValidateMembers(pyblish.api.InstancePlugin):
@@ -25,7 +25,7 @@ class ValidateMembers(pyblish.api.InstancePlugin):
     def repair(cls, instance):
         import dataclasses
 
-        host = instance.context.data["splice.host"]
+        host = instance.context.data["splice.pipeline"]
         marked = instance.data["splice.instance"]
         options = {**marked.options, "members": host.get_selection()}
         host.update_instance(dataclasses.replace(marked, options=options))
