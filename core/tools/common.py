@@ -1,0 +1,166 @@
+"""What every splice tool window shares (qtpy: PySide6 or PySide2). A small, stable API:
+
+- ``application() -> QApplication``: the running one (a DCC's), else a new one.
+- ``run_in_thread(owner, work, done, failed=None)``: run ``work()`` in a worker thread, so the
+  host's UI never freezes, then call ``done(result)`` — or ``failed(message)`` when ``work``
+  raised — back on the UI thread. Returns the :class:`threading.Thread` (already started).
+  ``owner`` is the widget the result belongs to; nothing is delivered once it is deleted.
+- ``error_text(exc) -> str``: an exception as one line for an artist (a splice error's own
+  message; otherwise ``Type: message``, its traceback logged).
+- ``guarded(report)``: a decorator for slots: an exception becomes ``report(error_text(exc))``
+  instead of escaping into the host's event loop.
+- ``StatusLine``: a QLabel with ``info(text)``, ``error(text)`` and ``is_error``.
+- ``screenshot(widget, path) -> Path``: what ``widget`` shows, as a PNG.
+- ``COLOURS``: the state colours every tool uses (``current``, ``outdated``, ``missing``,
+  ``no-match``, ``pinned``, ``error``) as ``#rrggbb``.
+
+The tools never raise into the host: work runs through ``run_in_thread`` and slots through
+``guarded``, and both end in the window's status line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+from qtpy import QtCore, QtWidgets
+
+from ..errors import SpliceError
+
+__all__ = ["COLOURS", "StatusLine", "application", "error_text", "guarded", "run_in_thread", "screenshot"]
+
+log = logging.getLogger("splice.tools")
+T = TypeVar("T")
+
+COLOURS = {
+    "current": "#2e7d32",
+    "outdated": "#ef6c00",
+    "missing": "#c62828",
+    "no-match": "#8e24aa",
+    "pinned": "#1565c0",
+    "error": "#c62828",
+}
+
+
+def application() -> QtWidgets.QApplication:
+    """The running QApplication (a DCC's own), else a new one."""
+    app = QtWidgets.QApplication.instance()
+    return app if app is not None else QtWidgets.QApplication([])  # type: ignore[return-value]
+
+
+def error_text(exc: BaseException) -> str:
+    """``exc`` as one line an artist can act on (a bug's traceback goes to the log)."""
+    if isinstance(exc, SpliceError):
+        return str(exc)
+    log.error("splice tool failed", exc_info=exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+class _Bridge(QtCore.QObject):
+    """Lives in the UI thread; its signals, emitted by a worker, reach its slots there (queued)."""
+
+    done = QtCore.Signal(object)
+    failed = QtCore.Signal(str)
+
+    def __init__(
+        self, owner: QtCore.QObject, done: Callable[[Any], None], failed: Callable[[str], None] | None
+    ) -> None:
+        super().__init__(owner)  # parented: made in the owner's thread, deleted with it
+        self._done, self._failed = done, failed
+        self.done.connect(self._on_done)
+        self.failed.connect(self._on_failed)
+
+    @QtCore.Slot(object)
+    def _on_done(self, result: Any) -> None:
+        try:
+            self._done(result)
+        finally:
+            self.deleteLater()
+
+    @QtCore.Slot(str)
+    def _on_failed(self, message: str) -> None:
+        try:
+            if self._failed is not None:
+                self._failed(message)
+            else:
+                log.warning("splice tool: %s", message)
+        finally:
+            self.deleteLater()
+
+
+def run_in_thread(
+    owner: QtCore.QObject,
+    work: Callable[[], T],
+    done: Callable[[T], None],
+    failed: Callable[[str], None] | None = None,
+) -> threading.Thread:
+    """Run ``work()`` off the UI thread; ``done(result)`` / ``failed(message)`` run on it."""
+    bridge = _Bridge(owner, done, failed)
+
+    def job() -> None:
+        try:
+            result = work()
+        except Exception as exc:  # shown in the window, never lost in a thread
+            message = error_text(exc)
+            try:
+                bridge.failed.emit(message)
+            except RuntimeError:  # the window is gone
+                log.warning("splice tool: %s", message)
+            return
+        with contextlib.suppress(RuntimeError):  # the window is gone
+            bridge.done.emit(result)
+
+    thread = threading.Thread(target=job, name="splice-tool", daemon=True)
+    thread.start()
+    return thread
+
+
+def guarded(report: Callable[[str], None]) -> Callable[[Callable[..., Any]], Callable[..., None]]:
+    """Decorate a slot so that an exception is reported, never raised into the event loop."""
+
+    def decorate(slot: Callable[..., Any]) -> Callable[..., None]:
+        @wraps(slot)
+        def run(*args: Any, **kwargs: Any) -> None:
+            try:
+                slot(*args, **kwargs)
+            except Exception as exc:
+                report(error_text(exc))
+
+        return run
+
+    return decorate
+
+
+class StatusLine(QtWidgets.QLabel):
+    """One line at the bottom of a tool: what happened, or what went wrong (in red)."""
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.is_error = False
+
+    def info(self, text: str) -> None:
+        self.is_error = False
+        self.setStyleSheet("")
+        self.setText(text)
+
+    def error(self, text: str) -> None:
+        self.is_error = True
+        self.setStyleSheet(f"color: {COLOURS['error']};")
+        self.setText(text)
+
+
+def screenshot(widget: QtWidgets.QWidget, path: Path | str) -> Path:
+    """Save what ``widget`` shows as a PNG."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not widget.grab().save(os.fspath(path), "PNG"):
+        raise OSError(f"could not write {path}")
+    return path
