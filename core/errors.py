@@ -36,13 +36,14 @@ registers the class, and the remote engine turns a server's answer back into it.
     ├── LaunchError                      launch_failed              splice.launcher
     ├── HookError                        hook                       splice.pipeline.hooks
     ├── PublishValidationError           publish_validation    422  splice.pipeline.publish
+    ├── QtMissingError                   qt_missing                 splice.tools.hosting
     └── CliError                         cli                        the command line
 
 The classes outside this module register when their module is imported;
 :func:`error_class` imports :data:`ERROR_MODULES` the first time a code is unknown,
 so a process that never imported them still decodes them. ``PublishValidationError``
-(raised inside pyblish, under pyblish's import) and ``CliError`` never leave their
-process and are not among them.
+(raised inside pyblish, under pyblish's import), ``QtMissingError`` (the artist's
+windows) and ``CliError`` never leave their process and are not among them.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from blender_support import blender, run_blender
 pytestmark = blender
 
 HERO = "kref://show/assets/hero.model"
+ICONS = {"loader": "FILEBROWSER", "inventory": "OUTLINER_COLLECTION", "publisher": "EXPORT"}  # ui._TOOL_ICONS
 
 
 def test_host_protocol_round_trip_through_a_saved_blend(tmp_path: Path) -> None:
@@ -197,7 +198,7 @@ def test_startup_module_installs_the_host_and_its_ui(tmp_path: Path, env: str) -
             r["context"] = host.get_context().to_dict()
             r["env_context"] = current.context_from_env().to_dict()
             names = ("SPLICE_OT_load", "SPLICE_OT_create", "SPLICE_OT_publish", "SPLICE_OT_inventory",
-                     "SPLICE_OT_update_all", "SPLICE_MT_main", "SPLICE_PT_main")
+                     "SPLICE_OT_update_all", "SPLICE_OT_tool", "SPLICE_MT_main", "SPLICE_PT_main")
             r["types"] = [n for n in names if hasattr(bpy.types, n)]
             r["ops"] = sorted(n for n in dir(bpy.ops.splice) if not n.startswith("_"))
             r["panel_category"] = bpy.types.SPLICE_PT_main.bl_category
@@ -233,9 +234,9 @@ def test_startup_module_installs_the_host_and_its_ui(tmp_path: Path, env: str) -
     assert out["installed"] and out["host"] == "BlenderHost" and "blender" in out["pyblish_hosts"]
     assert out["types"] == [
         "SPLICE_OT_load", "SPLICE_OT_create", "SPLICE_OT_publish", "SPLICE_OT_inventory",
-        "SPLICE_OT_update_all", "SPLICE_MT_main", "SPLICE_PT_main",
+        "SPLICE_OT_update_all", "SPLICE_OT_tool", "SPLICE_MT_main", "SPLICE_PT_main",
     ]
-    assert out["ops"] == ["create", "inventory", "load", "publish", "update_all"]
+    assert out["ops"] == ["create", "inventory", "load", "publish", "tool", "update_all"]
     assert out["panel_category"] == "splice"
     assert out["topbar"] == out["topbar_again"] == ["_topbar"]
     assert out["after_unregister"] is False
@@ -376,7 +377,9 @@ def test_menu_panel_and_popup_draw(tmp_path: Path) -> None:
         used = sorted({{a.split("=", 1)[1] for c in sum(drawn.values(), []) for a in c[1:]
                        if isinstance(a, str) and a.startswith("icon=")}})
         unknown = [i for i in used if i not in icons]
-        emit({{"drawn": drawn, "repair_sets": repair_sets, "unknown_icons": unknown, "icons": used}})
+        from splice.tools.hosting import tool_entries
+        emit({{"drawn": drawn, "repair_sets": repair_sets, "unknown_icons": unknown, "icons": used,
+              "tools": tool_entries()}})
         ''',
         tmp_path,
     )
@@ -389,8 +392,11 @@ def test_menu_panel_and_popup_draw(tmp_path: Path) -> None:
         ["splice.publish", "icon=TOOL_SETTINGS", "text=Publish (repair first)"],
         ["splice.inventory", "icon=OUTLINER"],
         ["splice.update_all", "icon=FILE_REFRESH", "text=Update all"],
-    ]  # splice.pipeline.actions.MENU's entries, as in every DCC
-    assert out["repair_sets"] == {"repair": True}  # the second Publish entry sets its repair property
+        *[["splice.tool", f"icon={ICONS[n]}", f"text={label}"] for n, label in out["tools"]],
+    ]  # splice.pipeline.actions.MENU's entries, as in every DCC, then the artist tools
+    assert [n for n, _ in out["tools"]][:2] == ["loader", "inventory"]
+    assert out["repair_sets"]["repair"] is True  # the second Publish entry sets its repair property
+    assert out["repair_sets"]["tool"] == out["tools"][-1][0]  # each tool entry sets its tool (the last kept)
     assert ["label", "text=Project: show"] in drawn["panel"]
     assert ["label", "text=1 loaded, 0 to publish"] in drawn["panel"]
     assert drawn["topbar"] == [["menu", "SPLICE_MT_main"]]
@@ -492,3 +498,84 @@ def test_every_operator_of_the_menu_runs_and_none_raises(tmp_path: Path) -> None
     refused("offline_publish", "did not answer")
     for case in ("offline_inventory", "offline_inventory_invoked", "offline_update_all"):
         refused(case, "did not answer")
+
+
+def test_the_tools_open_inside_blender_and_qt_runs_on_a_bpy_timer(tmp_path: Path) -> None:
+    """The splice.tool operator (each tool entry of the menu and panel) opens the Qt window for
+    the installed host, and registers the bpy.app.timers callback that drives Qt's events:
+    Blender's timer loop (which the bpy module does not run by itself: the scenario runs it,
+    calling the registered function at the interval it returns) delivers a queued Qt timer, and
+    the callback unregisters (returns None) once the window is closed. Without Qt, the operator
+    reports what to install."""
+    out = run_blender(
+        """
+        import time
+        from qtpy import QtCore, QtWidgets  # noqa: F401 (imported again after the no-Qt case)
+        from splice.hosts.blender import install, ui
+        from splice.tools import hosting
+
+        splice.connect().create_project("show").create_space("assets")
+        host = install()
+        host.set_context(Context(project="show", space="kref://show/assets", task="model"))
+        r = {}
+
+        saved = sys.modules.pop("qtpy.QtWidgets")
+        sys.modules["qtpy.QtWidgets"] = None  # no Qt binding in this Blender
+        try:
+            bpy.ops.splice.tool(tool="loader")
+        except RuntimeError as exc:  # the operator's ERROR report, as bpy.ops raises it in background
+            r["no_qt"] = str(exc)
+        r["no_qt_timer"] = bpy.app.timers.is_registered(hosting.pump)
+        sys.modules["qtpy.QtWidgets"] = saved
+
+        def blender_timers(until, limit=30.0):
+            # Blender's timer loop over the registered pump: call it at the interval it returns,
+            # until it unregisters (None) or `until()` holds; a deadline, not a sleep
+            deadline = time.monotonic() + limit
+            passes = 0
+            while not until():
+                assert bpy.app.timers.is_registered(hosting.pump), "the pump is not registered"
+                assert time.monotonic() < deadline, "timed out"
+                interval = hosting.pump()
+                passes += 1
+                if interval is None:
+                    bpy.app.timers.unregister(hosting.pump)  # what Blender does when it returns None
+                    return passes, None
+            return passes, interval
+
+        r["tools"] = [name for name, _ in hosting.tool_entries()]
+        r["result"] = sorted(bpy.ops.splice.tool(tool="inventory"))
+        app = QtWidgets.QApplication.instance()
+        windows = [w for w in app.topLevelWidgets() if w.isVisible()]
+        r["windows"] = [w.windowTitle() for w in windows]
+        window = windows[0]
+        r["installed_host"] = window.host is host and window.parentWidget() is None
+        r["timer_registered"] = bpy.app.timers.is_registered(hosting.pump)
+        blender_timers(lambda: not window.busy)  # the inventory's first check, over the event loop
+
+        fired = []
+        QtCore.QTimer.singleShot(0, lambda: fired.append("queued"))
+        r["fired_before"] = list(fired)
+        passes, interval = blender_timers(lambda: bool(fired))
+        r["fired"] = fired
+        r["interval"] = interval
+        r["still_registered"] = bpy.app.timers.is_registered(hosting.pump)
+
+        window.close()
+        passes, interval = blender_timers(lambda: False)  # runs until the pump unregisters itself
+        r["after_close"] = interval
+        r["registered_after_close"] = bpy.app.timers.is_registered(hosting.pump)
+        emit(r)
+        """,
+        tmp_path,
+        env={"QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert "need Qt" in out["no_qt"] and "pip install qtpy PySide6" in out["no_qt"], out["no_qt"]
+    assert "Traceback" not in out["no_qt"] and out["no_qt_timer"] is False
+    assert out["tools"][:2] == ["loader", "inventory"]
+    assert out["result"] == ["FINISHED"]
+    assert out["windows"] == ["splice · Scene Inventory (blender)"] and out["installed_host"] is True
+    assert out["timer_registered"] is True
+    assert out["fired_before"] == [] and out["fired"] == ["queued"]  # Qt ran only when the bpy timer did
+    assert out["interval"] == 0.02 and out["still_registered"] is True
+    assert out["after_close"] is None and out["registered_after_close"] is False

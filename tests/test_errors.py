@@ -15,7 +15,7 @@ from splice import wire
 from splice.errors import ERROR_MODULES, ERRORS_BY_CODE, SpliceError, ValidationError, error_class
 
 # classes raised and handled in their own process, never answered by a server
-LOCAL_ONLY = ("splice.pipeline.publish", "splice.cli")
+LOCAL_ONLY = ("splice.pipeline.publish", "splice.cli", "splice.tools")
 
 
 def test_errors_all_is_pinned() -> None:

@@ -5,12 +5,18 @@ menus alone (Create…, Publish, Load…, Inventory, Update all, Publish (repair
 failures (nothing selected, a bad name or representation, no instances, a bad kref, an
 unreachable store, a bug, a broken message dialog) are messages, never exceptions.
 
+The artist tools' entries (Loader…, Scene Inventory…, and whatever else
+:func:`splice.tools.available` finds) open the real windows (offscreen Qt) for the installed
+host, parented to the DCC's main window as each DCC gives it (a real QMainWindow behind the
+stand-in's ``MQtUtil.mainWindow()``, ``hou.qt.mainWindow()``, ``QApplication.activeWindow()``).
+
 Also :func:`splice.pipeline.actions.run` itself and the shared ``create`` action's checks.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import types
 from collections.abc import Callable, Iterator
@@ -24,7 +30,9 @@ import splice
 import splice.client
 from splice.errors import NotFoundError
 from splice.pipeline import Context, MemoryHost, actions, current
+from splice.tools import hosting
 
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt starts
 Shown = tuple[str, str]  # (severity, text) as the artist saw it
 
 
@@ -78,7 +86,13 @@ def _maya_ui(artist: Artist) -> dict[str, types.ModuleType]:
     def menu(name: str, exists: bool = False, **_: Any) -> Any:
         return False if exists else name
 
-    def menu_item(label: str, parent: str, command: Callable[..., Any]) -> None:
+    def menu_item(
+        parent: str, label: str = "", command: Callable[..., Any] | None = None, divider: bool = False
+    ) -> None:
+        if divider:
+            assert not label and command is None
+            return
+        assert command is not None
         artist.entries[label.replace("…", "...")] = lambda: command(False)  # Maya passes "checked"
 
     cmds = types.SimpleNamespace(
@@ -145,6 +159,9 @@ def _nuke_ui(artist: Artist) -> dict[str, types.ModuleType]:
 
         def addCommand(self, label: str, command: Callable[[], Any]) -> None:
             artist.entries[label] = command
+
+        def addSeparator(self) -> None:
+            pass
 
     def message(text: str) -> None:
         body = text.split("\n\n", 1)[1]
@@ -255,6 +272,7 @@ def session(
     menu = dcc.menu()
     if dcc.name == "houdini":  # its menu is MainMenuCommon.xml (checked in test_hosts_dcc.py)
         artist.entries.update({label.replace("…", "..."): fn for label, fn in menu.entries()})
+        artist.entries.update(_houdini_tool_strip())
     else:
         menu.build_menu()
     try:
@@ -265,11 +283,45 @@ def session(
 
 
 MENU = ["Create...", "Load...", "Publish", "Publish (repair first)", "Inventory", "Update all"]
+TOOLS = [
+    "Loader...",
+    "Scene Inventory...",
+    *(["Publisher..."] if "publisher" in splice.tools.available() else []),
+]
+
+
+def _houdini_tool_strip() -> dict[str, Callable[[], Any]]:
+    """The tool entries as Houdini makes them from MainMenuCommon.xml's dynamic strip: its
+    contents code (a function body) returns ``[token, label, …]``; choosing one runs its script
+    code with ``kwargs["selectedtoken"]``."""
+    import xml.etree.ElementTree as ET
+
+    from splice.hosts.houdini import STARTUP_DIR
+
+    strip = (
+        ET.parse(STARTUP_DIR / "MainMenuCommon.xml")
+        .getroot()
+        .find("./menuBar/subMenu/scriptMenuStripDynamic")
+    )
+    assert strip is not None and strip.get("id") == "splice_tools"
+    body = (strip.findtext("contentsScriptCode") or "").strip().splitlines()
+    scope: dict[str, Any] = {}
+    exec("def contents():\n" + "\n".join("    " + line for line in body), scope)
+    tokens = scope["contents"]()
+    script = compile(strip.findtext("scriptCode") or "", "splice_tools", "exec")
+
+    def choose(token: str, label: str) -> Callable[[], Any]:
+        def entry() -> Any:
+            exec(script, {"kwargs": {"selectedtoken": token, "selectedlabel": label}})
+
+        return entry
+
+    return {label: choose(token, label) for token, label in zip(tokens[::2], tokens[1::2], strict=True)}
 
 
 def test_the_artist_publishes_loads_and_updates_from_the_menu_alone(session: Session) -> None:
     dcc, artist, host = session.dcc, session.artist, session.host
-    assert [label.replace("…", "...") for label in artist.entries] == MENU
+    assert [label.replace("…", "...") for label in artist.entries] == MENU + TOOLS
     host.set_selection(dcc.content(host.api))
 
     instance = session.click("Create...", *dcc.create(dcc.kind, "hero", ""))
@@ -448,3 +500,94 @@ def test_create_checks_kind_name_and_representations_before_the_scene_changes() 
         assert empty.options == {}
     finally:
         current.uninstall()
+
+
+# -- the artist tools, from every DCC's menu ----------------------------------------------------
+
+
+@pytest.fixture
+def main_window(session: Session, qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The DCC's main window (a real QMainWindow), given to splice as that DCC gives it."""
+    import shiboken6
+    from qtpy import QtWidgets
+
+    window = QtWidgets.QMainWindow()
+    window.setWindowTitle(f"{session.dcc.name} main window")
+    qtbot.addWidget(window)
+    if session.dcc.name == "maya":
+        pointer = shiboken6.getCppPointer(window)[0]  # what MQtUtil.mainWindow() returns: an address
+        open_maya_ui = types.SimpleNamespace(MQtUtil=types.SimpleNamespace(mainWindow=lambda: pointer))
+        monkeypatch.setattr(sys.modules["maya"], "OpenMayaUI", open_maya_ui, raising=False)
+    elif session.dcc.name == "houdini":
+        monkeypatch.setattr(
+            sys.modules["hou"], "qt", types.SimpleNamespace(mainWindow=lambda: window), raising=False
+        )
+    else:  # Nuke: the active window is its main window
+        window.show()
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QtWidgets.QApplication.activeWindow() is window)
+    return window
+
+
+def _windows() -> list[Any]:
+    from qtpy import QtWidgets
+
+    return [w for w in QtWidgets.QApplication.topLevelWidgets() if w.isVisible()]
+
+
+def _idle(window: Any) -> bool:
+    """The window's background work (the store's calls) is over."""
+    return not getattr(window, "pending", 0) and not getattr(window, "busy", False)
+
+
+def test_the_tool_entries_open_the_windows_for_the_installed_host(
+    session: Session, main_window: Any, qtbot: Any
+) -> None:
+    assert [label for label in session.artist.entries if label in TOOLS] == TOOLS
+    opened = {}
+    for label in TOOLS:
+        before = set(_windows())
+        session.click(label)  # Houdini's dynamic strip returns nothing: the window is what appeared
+        [window] = [w for w in _windows() if w not in before]
+        qtbot.waitUntil(lambda w=window: _idle(w), timeout=30_000)
+        owner = window if hasattr(window, "host") else window.model
+        assert owner.host is session.host and owner.client is session.store  # the installed host's
+        assert window.isWindow() and window.parentWidget() is main_window, label
+        opened[label] = window
+    assert session.artist.shown == []  # nothing went wrong: nothing to tell
+    assert "Scene Inventory" in opened["Scene Inventory..."].windowTitle()
+    before = set(_windows())
+    session.click("Loader...")  # again: the open Loader is raised, not a second one
+    assert set(_windows()) == before
+    for window in opened.values():
+        window.close()
+    qtbot.waitUntil(lambda: all(not w.isVisible() for w in opened.values()))
+
+
+def test_without_qt_a_tool_entry_says_what_to_install(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "qtpy.QtWidgets", None)  # import qtpy.QtWidgets fails: no binding
+    own = {
+        "maya": "mayapy -m pip install qtpy",
+        "houdini": "hython -m pip install qtpy",
+        "nuke": "install qtpy",
+    }
+    assert session.click("Loader...") is None  # a message, not an exception
+    severity, text = session.artist.last
+    assert severity == "error" and "need Qt" in text and own[session.dcc.name] in text
+    assert "ships its own PySide" in text and "Traceback" not in text
+    # a host of no known DCC is told the generic install line
+    with pytest.raises(hosting.QtMissingError, match=r"pip install qtpy PySide6"):
+        hosting._require_qt("memory")
+
+
+def test_a_tool_that_fails_to_open_is_a_message(
+    session: Session, main_window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("no OpenGL context")
+
+    monkeypatch.setattr(splice.tools, "show", broken)
+    _refused(session, "Scene Inventory...", says="splice inventory failed: RuntimeError: no OpenGL context")
+    assert session.menu.CONSOLE in session.artist.last[1]

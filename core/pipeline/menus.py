@@ -1,16 +1,19 @@
 """One factory for every DCC's splice menu: :func:`build` turns a DCC's dialogs and ``tell``
-into the six entries of :data:`splice.pipeline.actions.MENU`, each guarded (it never raises).
+into the six entries of :data:`splice.pipeline.actions.MENU`, each guarded (it never raises),
+and the entries opening the artist tools (``Loader…``, ``Scene Inventory…``, ``Publisher…``:
+one per tool :func:`splice.tools.available` finds, see :mod:`splice.tools.hosting`).
 
 An adapter's ``menu.py`` keeps only what is its DCC's own — building the menu, asking for
 a kind and name (``ask_create``) or a kref (``ask_kref``), and ``tell`` — and exposes the
 entries as module functions (``create``, ``load``, ``publish``, ``publish_with_repair``,
-``inventory``, ``update_all``) and ``entries()``.
+``inventory``, ``update_all``, ``open_tool(name)``), ``entries()`` and ``tool_entries()``.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +36,36 @@ class Menu:
     publish_with_repair: Entry
     inventory: Entry
     update_all: Entry
+    open_tool: Callable[[str], Any]
+    """``open_tool(name)``: the artist tool ``name`` for the installed host (guarded)."""
 
     def functions(self) -> tuple[Entry, ...]:
-        return tuple(getattr(self, f.name) for f in fields(self))
+        """The six entries' functions, in ``MENU``'s order."""
+        return (
+            self.create,
+            self.load,
+            self.publish,
+            self.publish_with_repair,
+            self.inventory,
+            self.update_all,
+        )
 
     def entries(self) -> list[tuple[str, Entry]]:
         """The menu's entries: ``MENU``'s labels and their functions."""
         return list(zip(actions.MENU, self.functions(), strict=True))
+
+    def tool_entries(self) -> list[tuple[str, Entry]]:
+        """The entries opening the artist tools there are now (``Loader…``…), after ``entries()``."""
+        from ..tools.hosting import tool_entries
+
+        return [(label, self._opener(name)) for name, label in tool_entries()]
+
+    def _opener(self, name: str) -> Entry:
+        def open_entry() -> Any:
+            return self.open_tool(name)
+
+        open_entry.__name__ = open_entry.__qualname__ = f"open_{name}"
+        return open_entry
 
 
 def build(
@@ -94,4 +120,10 @@ def build(
         """Update every outdated container to its latest revision."""
         return actions.update_all(loaders_dir, tell)
 
-    return Menu(create, load, publish, publish_with_repair, inventory, update_all)
+    def open_tool(name: str) -> Any:
+        """Open the artist tool ``name`` (parented to the DCC's main window)."""
+        from ..tools.hosting import open_tool as show
+
+        return actions.run(name, tell, functools.partial(show, name), console=console)
+
+    return Menu(create, load, publish, publish_with_repair, inventory, update_all, open_tool)

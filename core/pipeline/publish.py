@@ -44,8 +44,12 @@ __all__ = [
     "PublishReport",
     "PublishValidationError",
     "RepairAction",
+    "check_result",
     "discover_plugins",
+    "failure_result",
+    "plugin_label",
     "publish",
+    "registered_host",
     "repair",
     "wants_representation",
 ]
@@ -228,7 +232,7 @@ def _discover(paths: Iterable[str | Path]) -> tuple[list[type], list[CheckResult
         files = [str(p) for folder in folders if (p := Path(folder) / f"{module}.py").is_file()]
         where = " or ".join(files) or module
         broken.append(
-            _failure(
+            failure_result(
                 "discover",
                 f"plug-in file {module}.py",
                 error,
@@ -240,7 +244,9 @@ def _discover(paths: Iterable[str | Path]) -> tuple[list[type], list[CheckResult
     return plugins, broken
 
 
-def _failure(stage: str, label: str, error: BaseException, what: str, fix: str | None = None) -> CheckResult:
+def failure_result(
+    stage: str, label: str, error: BaseException, what: str, fix: str | None = None
+) -> CheckResult:
     """A failure outside pyblish's plug-in runs: its message for the artist, its traceback
     logged and kept in the report."""
     tb = "".join(traceback.format_exception(error)).strip()
@@ -262,11 +268,13 @@ def _can_repair(plugin: type) -> bool:
     return any("repair" in vars(cls) for cls in plugin.__mro__ if not cls.__module__.startswith("pyblish"))
 
 
-def _label(plugin: type) -> str:
+def plugin_label(plugin: type) -> str:
+    """What a check is called in a report: its ``label``, else its class name."""
     return getattr(plugin, "label", None) or plugin.__name__
 
 
-def _check(stage: str, result: dict[str, Any]) -> CheckResult:
+def check_result(stage: str, result: dict[str, Any]) -> CheckResult:
+    """One pyblish result (a plug-in's run on the context or an instance) as a report's check."""
     plugin = result["plugin"]
     error = result["error"]
     instance = result["instance"]
@@ -281,7 +289,7 @@ def _check(stage: str, result: dict[str, Any]) -> CheckResult:
     return CheckResult(
         stage=stage,
         plugin=plugin.__name__,
-        label=_label(plugin),
+        label=plugin_label(plugin),
         instance=None if instance is None else str(instance.name),
         success=error is None,
         message=message,
@@ -321,9 +329,9 @@ def _run(
                     run(context, plugins, targets=list(targets) if targets else None)
             except Exception as exc:  # pyblish catches plug-ins' errors; this is around them
                 what = f"pyblish failed while at {stage}"
-                report.checks.append(_failure(stage, f"pyblish {stage}", exc, what))
+                report.checks.append(failure_result(stage, f"pyblish {stage}", exc, what))
             results = context.data.get("results", [])[seen:]
-            report.checks += [_check(stage, r) for r in results]
+            report.checks += [check_result(stage, r) for r in results]
             if not all(c.success for c in report.checks):
                 report.stopped_at = stage
                 break
@@ -338,7 +346,7 @@ def _run(
 
 
 @contextlib.contextmanager
-def _registered(host: Host) -> Iterator[None]:
+def registered_host(host: Host) -> Iterator[None]:
     """The host's name registered with pyblish (discovery filters plug-ins by host) while
     publishing, and deregistered after unless it was registered before (an installed host)."""
     if host.name in pyblish.api.registered_hosts():
@@ -358,6 +366,7 @@ def publish(
     paths: Iterable[str | Path] = (),
     targets: Sequence[str] | None = None,
     repair: bool = False,
+    stop_after: str | None = None,
 ) -> PublishReport:
     """Publish the host's active instances; returns the report and never raises for what
     goes wrong while publishing (a failed check, a plug-in that raises or cannot be
@@ -365,14 +374,19 @@ def publish(
 
     ``paths``: folders of the adapter's plug-ins (added to the core ones and
     ``PYBLISHPLUGINPATH``); ``targets``: pyblish targets (default ``["default"]``);
-    ``repair``: first run the repairs of the validators that fail, then publish.
+    ``repair``: first run the repairs of the validators that fail, then publish;
+    ``stop_after``: a stage to stop after (``"validate"``: check only, nothing written).
     """
+    if stop_after is not None and stop_after not in [name for name, _, _ in STAGES]:
+        raise ValidationError(
+            f"stop_after must be one of {', '.join(n for n, _, _ in STAGES)}, not {stop_after!r}"
+        )
     from . import current
 
     stage = "connect"
     try:
         c = client or current.client()
-        with _registered(host):
+        with registered_host(host):
             stage = "discover"
             plugins, broken = _discover(paths)
             if broken:  # a missing validator or integrator must not publish around its absence
@@ -383,9 +397,9 @@ def publish(
                 scene = _scene(host)
                 return PublishReport(host.name, scene, failures, stopped_at="repair", repaired=repaired)
             stage = "publish"
-            report, _ = _run(host, c, plugins, targets)
+            report, _ = _run(host, c, plugins, targets, stop_after=stop_after)
     except Exception as exc:  # outside the plug-ins: the host, the store, splice itself
-        failure = _failure(stage, f"splice {stage}", exc, f"the publish failed at {stage}")
+        failure = failure_result(stage, f"splice {stage}", exc, f"the publish failed at {stage}")
         return PublishReport(getattr(host, "name", "?"), None, [failure], stopped_at=stage)
     report.repaired = repaired
     return report
@@ -402,13 +416,13 @@ def _repair(
         if not _can_repair(plugin):
             continue
         for instance in _failed_instances(context, plugin):
-            what = f"{_label(plugin)} on {instance.name}"
+            what = f"{plugin_label(plugin)} on {instance.name}"
             try:
                 plugin.repair(instance)
             except Exception as exc:
-                failure = _failure(
+                failure = failure_result(
                     "repair",
-                    _label(plugin),
+                    plugin_label(plugin),
                     exc,
                     f"the repair of {what} failed",
                     fix="fix it by hand, as the check says, then publish again",
@@ -431,7 +445,7 @@ def repair(
     A repair that raises raises :class:`PublishValidationError` saying which, after the others ran."""
     from . import current
 
-    with _registered(host):
+    with registered_host(host):
         done, failures = _repair(host, client or current.client(), discover_plugins(paths), targets)
     if failures:
         raise PublishValidationError(failures[0].message or "a repair failed", fix=failures[0].fix)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = ["available", "show"]
 
+_SHARED = {"common", "hosting"}  # modules of this package that are not tools
 _open: dict[str, Any] = {}  # name → the open window (kept alive: Python owns it)
 
 
@@ -28,7 +29,7 @@ def available() -> list[str]:
     import pkgutil
 
     names = {m.name for m in pkgutil.iter_modules(__path__)}
-    return sorted(n for n in names if not n.startswith("_") and n != "common" and not n.endswith("_model"))
+    return sorted(n for n in names if not n.startswith("_") and n not in _SHARED and not n.endswith("_model"))
 
 
 def show(name: str, host: Host, client: Client, parent: Any = None, **options: Any) -> Any:
@@ -44,7 +45,13 @@ def show(name: str, host: Host, client: Client, parent: Any = None, **options: A
     application()
     window = _open.get(name)
     try:
-        reuse = window is not None and window.host is host and window.client is client and window.isVisible()
+        owner = window if hasattr(window, "host") else getattr(window, "model", None)  # Loader: its model
+        reuse = (
+            window is not None
+            and getattr(owner, "host", None) is host
+            and getattr(owner, "client", None) is client
+            and window.isVisible()
+        )
     except RuntimeError:  # deleted by Qt
         reuse = False
     if not reuse:

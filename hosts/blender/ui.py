@@ -1,6 +1,8 @@
 """splice in Blender's own UI: a ``splice`` menu in the top bar and a 3D-view sidebar panel
 (category ``splice``) with Create…, Load…, Publish, Publish (repair first), Inventory and
-Update all operators calling :mod:`splice.pipeline.actions`.
+Update all operators calling :mod:`splice.pipeline.actions`, then one entry per artist tool
+(Loader…, Scene Inventory…, Publisher…: ``splice.tool``, see :mod:`splice.tools.hosting`): the
+Qt windows run inside Blender, their event loop driven by a ``bpy.app.timers`` callback.
 
 Every operator runs its action through :func:`splice.pipeline.actions.run`: a failure is shown
 as the operator's report and a popup (and printed to the console), never raised into Blender.
@@ -220,6 +222,24 @@ class SPLICE_OT_update_all(bpy.types.Operator):
         return {"FINISHED"} if written is not None else {"CANCELLED"}
 
 
+class SPLICE_OT_tool(bpy.types.Operator):
+    """Open a splice artist tool (a Qt window, run inside Blender)"""
+
+    bl_idname = "splice.tool"
+    bl_label = "Open a splice tool"
+
+    tool: bpy.props.StringProperty(name="Tool", description="loader, inventory, publisher…")
+
+    def execute(self, context: Any) -> set[str]:
+        from splice.tools.hosting import open_tool
+
+        window = _run(self, self.tool or "tool", open_tool, self.tool)
+        return {"FINISHED"} if window is not None else {"CANCELLED"}
+
+
+_TOOL_ICONS = {"loader": "FILEBROWSER", "inventory": "OUTLINER_COLLECTION", "publisher": "EXPORT"}
+
+
 def _entries(layout: Any) -> None:
     """The menu's and the panel's operators, in :data:`splice.pipeline.actions.MENU`'s order."""
     layout.operator(SPLICE_OT_create.bl_idname, icon="COLLECTION_NEW")
@@ -229,6 +249,12 @@ def _entries(layout: Any) -> None:
     repair.repair = True
     layout.operator(SPLICE_OT_inventory.bl_idname, icon="OUTLINER")
     layout.operator(SPLICE_OT_update_all.bl_idname, text="Update all", icon="FILE_REFRESH")
+    layout.separator()
+    from splice.tools.hosting import tool_entries
+
+    for name, label in tool_entries():  # the tools there are: Loader…, Scene Inventory…, Publisher…
+        entry = layout.operator(SPLICE_OT_tool.bl_idname, text=label, icon=_TOOL_ICONS.get(name, "WINDOW"))
+        entry.tool = name
 
 
 class SPLICE_MT_main(bpy.types.Menu):
@@ -282,6 +308,7 @@ CLASSES = (
     SPLICE_OT_publish,
     SPLICE_OT_inventory,
     SPLICE_OT_update_all,
+    SPLICE_OT_tool,
     SPLICE_MT_main,
     SPLICE_PT_main,
 )

@@ -1,5 +1,6 @@
 """The splice menu's actions in Houdini (Create…, Load…, Publish, Publish (repair first),
-Inventory, Update all) and the bootstrap.
+Inventory, Update all; then Loader…, Scene Inventory…, Publisher…: the artist tools, parented
+to ``hou.qt.mainWindow()``) and the bootstrap.
 
 The menu itself is ``startup/MainMenuCommon.xml`` (Houdini reads it from HOUDINI_PATH);
 its items call the functions here. Only :func:`bootstrap` and the dialogs touch ``hou``
@@ -22,8 +23,11 @@ __all__ = [
     "entries",
     "inventory",
     "load",
+    "open_tool",
     "publish",
     "publish_with_repair",
+    "tool_entries",
+    "tool_tokens",
     "update_all",
 ]
 
@@ -104,4 +108,14 @@ _MENU = menus.build(
     ask_kref=_ask_kref,
 )
 create, load, publish, publish_with_repair, inventory, update_all = _MENU.functions()
+open_tool = _MENU.open_tool  # open_tool("loader"): the tool, parented to the main window
 entries = _MENU.entries  # MainMenuCommon.xml lists the same
+tool_entries = _MENU.tool_entries  # Loader…, Scene Inventory…, Publisher…: the tools there are
+
+
+def tool_tokens() -> list[str]:
+    """The artist tools as Houdini's dynamic menu strip wants them: ``[token, label, …]``
+    (``MainMenuCommon.xml``'s ``splice_tools``; choosing one calls :func:`open_tool`)."""
+    from splice.tools.hosting import tool_entries as tools
+
+    return [part for name, label in tools() for part in (name, label.replace("…", "..."))]

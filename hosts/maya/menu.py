@@ -1,5 +1,5 @@
 """The splice menu of Maya (Create…, Load…, Publish, Publish (repair first), Inventory, Update
-all) and the bootstrap ``userSetup.py`` calls.
+all; then Loader…, Scene Inventory…, Publisher…: the artist tools) and the bootstrap ``userSetup.py`` calls.
 
 Only :func:`bootstrap`, :func:`build_menu` and the dialogs touch Maya's UI (``maya.cmds`` /
 ``maya.utils``, imported inside them); the entries are :func:`splice.pipeline.menus.build`'s, each
@@ -21,8 +21,10 @@ __all__ = [
     "entries",
     "inventory",
     "load",
+    "open_tool",
     "publish",
     "publish_with_repair",
+    "tool_entries",
     "update_all",
 ]
 
@@ -53,6 +55,9 @@ def build_menu() -> str:
     window = mel.eval("$tmp = $gMainWindow")
     menu = str(cmds.menu(MENU_NAME, label="splice", parent=window, tearOff=True))
     for label, action in entries():
+        cmds.menuItem(label=label, parent=menu, command=lambda *_, a=action: a())
+    cmds.menuItem(divider=True, parent=menu)
+    for label, action in tool_entries():  # the artist tools, parented to Maya's main window
         cmds.menuItem(label=label, parent=menu, command=lambda *_, a=action: a())
     return menu
 
@@ -114,4 +119,6 @@ _MENU = menus.build(
     ask_kref=lambda: _prompt("kref:", "", "Load"),
 )
 create, load, publish, publish_with_repair, inventory, update_all = _MENU.functions()
+open_tool = _MENU.open_tool  # open_tool("loader"): the tool, parented to the main window
 entries = _MENU.entries
+tool_entries = _MENU.tool_entries  # Loader…, Scene Inventory…, Publisher…: the tools there are

@@ -1,5 +1,5 @@
 """The splice menu of Nuke (Create…, Load…, Publish, Publish (repair first), Inventory, Update
-all) and the bootstrap the startup files call.
+all; then Loader…, Scene Inventory…, Publisher…: the artist tools) and the bootstrap the startup files call.
 
 Only :func:`build_menu` and the dialogs touch ``nuke`` (imported inside them); the entries
 are :func:`splice.pipeline.menus.build`'s, each guarded: a failure is a message, never a traceback.
@@ -21,8 +21,10 @@ __all__ = [
     "entries",
     "inventory",
     "load",
+    "open_tool",
     "publish",
     "publish_with_repair",
+    "tool_entries",
     "update_all",
 ]
 
@@ -40,6 +42,9 @@ def build_menu() -> Any:
 
     menu = nuke.menu("Nuke").addMenu("splice")
     for label, action in entries():
+        menu.addCommand(label.replace("…", "..."), action)
+    menu.addSeparator()
+    for label, action in tool_entries():  # the artist tools, parented to Nuke's active window
         menu.addCommand(label.replace("…", "..."), action)
     return menu
 
@@ -84,4 +89,6 @@ _MENU = menus.build(
     noun="script",
 )
 create, load, publish, publish_with_repair, inventory, update_all = _MENU.functions()
+open_tool = _MENU.open_tool  # open_tool("loader"): the tool, parented to the main window
 entries = _MENU.entries
+tool_entries = _MENU.tool_entries  # Loader…, Scene Inventory…, Publisher…: the tools there are
