@@ -93,8 +93,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
+    while not server.started and time.monotonic() < deadline:  # a condition, polled
         time.sleep(0.02)
+    assert server.started, "the extension protocol's server did not start within 30 s"
     try:
         yield Served(f"http://{HOST}:{port}", tokens["admin"], tokens["artist"])
     finally:
