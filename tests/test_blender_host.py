@@ -12,7 +12,12 @@ from blender_support import blender, run_blender
 pytestmark = blender
 
 HERO = "kref://show/assets/hero.model"
-ICONS = {"loader": "FILEBROWSER", "inventory": "OUTLINER_COLLECTION", "publisher": "EXPORT"}  # ui._TOOL_ICONS
+ICONS = {  # ui._TOOL_ICONS
+    "creator": "COLLECTION_NEW",
+    "loader": "FILEBROWSER",
+    "inventory": "OUTLINER_COLLECTION",
+    "publisher": "EXPORT",
+}
 
 
 def test_host_protocol_round_trip_through_a_saved_blend(tmp_path: Path) -> None:
@@ -394,7 +399,7 @@ def test_menu_panel_and_popup_draw(tmp_path: Path) -> None:
         ["splice.update_all", "icon=FILE_REFRESH", "text=Update all"],
         *[["splice.tool", f"icon={ICONS[n]}", f"text={label}"] for n, label in out["tools"]],
     ]  # splice.pipeline.actions.MENU's entries, as in every DCC, then the artist tools
-    assert [n for n, _ in out["tools"]][:2] == ["loader", "inventory"]
+    assert [n for n, _ in out["tools"]][1:3] == ["loader", "inventory"]  # after the Creator
     assert out["repair_sets"]["repair"] is True  # the second Publish entry sets its repair property
     assert out["repair_sets"]["tool"] == out["tools"][-1][0]  # each tool entry sets its tool (the last kept)
     assert ["label", "text=Project: show"] in drawn["panel"]
@@ -572,7 +577,7 @@ def test_the_tools_open_inside_blender_and_qt_runs_on_a_bpy_timer(tmp_path: Path
     )
     assert "need Qt" in out["no_qt"] and "pip install qtpy PySide6" in out["no_qt"], out["no_qt"]
     assert "Traceback" not in out["no_qt"] and out["no_qt_timer"] is False
-    assert out["tools"][:2] == ["loader", "inventory"]
+    assert out["tools"][1:3] == ["loader", "inventory"]
     assert out["result"] == ["FINISHED"]
     assert out["windows"] == ["splice · Scene Inventory (blender)"] and out["installed_host"] is True
     assert out["timer_registered"] is True

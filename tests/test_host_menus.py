@@ -283,7 +283,8 @@ def session(
 
 
 MENU = ["Create...", "Load...", "Publish", "Publish (repair first)", "Inventory", "Update all"]
-TOOLS = [
+TOOLS = [  # the order of splice.tools.hosting.LABELS
+    *(["Creator..."] if "creator" in splice.tools.available() else []),
     "Loader...",
     "Scene Inventory...",
     *(["Publisher..."] if "publisher" in splice.tools.available() else []),

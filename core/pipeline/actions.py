@@ -31,7 +31,7 @@ from .current import current
 
 if TYPE_CHECKING:
     from ..client import Client
-    from .interface import Container, Instance
+    from .interface import Container, Host, Instance
     from .inventory import InventoryEntry
     from .publish import PublishReport
 
@@ -136,6 +136,7 @@ def create(
     offered: Mapping[str, Sequence[str]],
     representations: str | Sequence[str] = (),
     use_selection: bool = True,
+    host: Host | None = None,
 ) -> Instance:
     """Mark the selection for publishing as instance ``name`` of ``kind``.
 
@@ -144,12 +145,31 @@ def create(
     ``representations`` (names, or one string of them separated by blanks or commas; empty:
     every one the kind offers) must be among the kind's. With ``use_selection`` the members
     are the selection, and an empty selection is refused; without, the instance starts empty.
-    Everything is checked before the scene changes.
+    Everything is checked before the scene changes. ``host``: the installed one by default.
     """
     from .creators import create as mark
 
-    host = current()
+    host = host or current()
     kind, name = (kind or "").strip(), (name or "").strip()
+    options = creation_options(host, kind, name, offered, representations, use_selection)
+    instance = mark(host, kind, name, options=options)
+    wanted = options.get("representations") or offered[kind]
+    as_what = ", ".join(wanted) or "what its content writes"  # type: ignore[arg-type]
+    tell("create", f"{instance.name} will publish {instance.item} ({as_what})", "info")
+    return instance
+
+
+def creation_options(
+    host: Host,
+    kind: str,
+    name: str,
+    offered: Mapping[str, Sequence[str]],
+    representations: str | Sequence[str] = (),
+    use_selection: bool = True,
+) -> dict[str, object]:
+    """:func:`create`'s checks, in its order, and the instance options they give (raises a
+    ValidationError saying what to change; changes nothing). The Creator window previews
+    with it."""
     if kind not in offered:
         raise ValidationError(
             f"{host.name} cannot publish {kind or 'that kind'!r}: choose one of {', '.join(offered)}"
@@ -177,10 +197,7 @@ def create(
         options["members"] = selection
     if wanted:
         options["representations"] = wanted
-    instance = mark(host, kind, name, options=options)
-    as_what = ", ".join(wanted) or ", ".join(allowed) or "what its content writes"
-    tell("create", f"{instance.name} will publish {instance.item} ({as_what})", "info")
-    return instance
+    return options
 
 
 def _names(value: str | Sequence[str]) -> list[str]:

@@ -36,7 +36,12 @@ __all__ = [
     "tool_entries",
 ]
 
-LABELS = {"loader": "Loader…", "inventory": "Scene Inventory…", "publisher": "Publisher…"}
+LABELS = {
+    "creator": "Creator…",
+    "loader": "Loader…",
+    "inventory": "Scene Inventory…",
+    "publisher": "Publisher…",
+}
 """Each known tool's menu label, in menu order (a tool not listed: its name, capitalised)."""
 PUMP_INTERVAL = 0.02
 """Seconds between two passes of Blender's timer over Qt's events while a tool is open."""

@@ -237,7 +237,12 @@ class SPLICE_OT_tool(bpy.types.Operator):
         return {"FINISHED"} if window is not None else {"CANCELLED"}
 
 
-_TOOL_ICONS = {"loader": "FILEBROWSER", "inventory": "OUTLINER_COLLECTION", "publisher": "EXPORT"}
+_TOOL_ICONS = {
+    "creator": "COLLECTION_NEW",
+    "loader": "FILEBROWSER",
+    "inventory": "OUTLINER_COLLECTION",
+    "publisher": "EXPORT",
+}
 
 
 def _entries(layout: Any) -> None:
