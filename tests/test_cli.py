@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 import types
 from collections.abc import Iterator
 from pathlib import Path
@@ -187,6 +186,14 @@ def test_init_creates_the_store_and_says_where(cli: Runner, db: str) -> None:
     info = cli.json("init")
     assert info["path"] == db and info["user"] == "tester" and info["projects"] == 0
     assert set(info) == {"url", "path", "user", "projects"}
+
+
+def test_init_names_the_default_store_with_one_root_slash(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPLICE_")}
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")
+    run = subprocess.run([sys.executable, "-m", "splice", "init"], env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert f"splice store: {tmp_path}/data/splice/splice.db\n" in run.stdout  # not "//tmp/…"
 
 
 def test_create_every_kind_prints_krefs(cli: Runner) -> None:
@@ -514,26 +521,34 @@ def test_events_consumer_group_resumes(cli: Runner, studio: dict[str, str]) -> N
 
 
 def test_events_follow(cli: Runner, studio: dict[str, str], db: str) -> None:
-    # --follow starts at the head, picks up a later write, stops at --limit
-    def write_later() -> None:
-        time.sleep(0.5)
+    # --follow starts at the head, picks up a later write, stops at --limit. The follow may
+    # start after a write, so the writer writes again until the follow has returned.
+    followed = threading.Event()
+
+    def write_until_followed() -> None:
         client = splice.Client.open(db, user="writer")
         try:
-            client.get_item(TREE).create_revision()
+            while not followed.is_set():
+                client.get_item(TREE).create_revision()
+                followed.wait(0.2)  # the condition, re-checked: the follow has returned
         finally:
             client.close()
 
-    writer = threading.Thread(target=write_later)
+    writer = threading.Thread(target=write_until_followed)
     writer.start()
-    started = time.monotonic()
-    out = cli.ok("events", "--follow", "--timeout", "10", "--limit", "1", "--filter", "revision.*")
-    writer.join()
-    assert time.monotonic() - started < 10
-    assert out.split("  ")[2:4] == ["revision.created", f"{TREE}?r=2"]
+    try:
+        out = cli.ok("events", "--follow", "--timeout", "60", "--limit", "1", "--filter", "revision.*")
+    finally:
+        followed.set()
+        writer.join()
+    [line] = out.splitlines()
+    routing_key, kref = line.split("  ")[2:4]
+    latest = splice.Client.open(db).get_item(TREE).get_latest_revision()
+    assert routing_key == "revision.created" and kref.startswith(f"{TREE}?r=")
+    assert 2 <= int(kref.rsplit("=", 1)[1]) <= latest.number  # written after the follow began
     # an idle --timeout ends the follow; --from-beginning replays first
-    started = time.monotonic()
     out = cli.ok("events", "--follow", "--from-beginning", "--timeout", "0.2", "--filter", "item.created")
-    assert len(out.splitlines()) == 5 and time.monotonic() - started < 5
+    assert len(out.splitlines()) == 5
 
 
 def test_events_ctrl_c(cli: Runner, studio: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -705,13 +720,10 @@ def _run(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
                           env={**os.environ, **(env or {})})
 
 
-def test_console_script_help_is_fast() -> None:
-    _run("--help")  # warm the file cache
-    started = time.perf_counter()
+def test_console_script_runs() -> None:
+    # how fast it starts is a benchmark's (python -m benchmarks.hosts); what it imports is below
     proc = _run("--help")
-    elapsed = time.perf_counter() - started
     assert proc.returncode == 0 and proc.stdout.startswith("usage: splice")
-    assert elapsed < 2.0  # generous for loaded CI machines; ~50 ms on a laptop
 
 
 # Modules a command loads when it runs, never for --help (the SDK itself is light).

@@ -101,6 +101,25 @@ def test_unknown_host_names_the_registered_ones(show: Show, capsys: pytest.Captu
     assert code == 1 and "no host adapter 'houdini9'; registered: [" in out and "'memory'" in out
 
 
+def test_the_scene_file_names_its_application(show: Show, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = _run(show, capsys, "inventory", str(show.root / "notes.txt"))
+    assert code == 1 and "cannot tell which application opens" in out and ".blend (blender)" in out
+    assert "--host {blender,houdini,maya,memory,nuke}" in out
+    code, out = _run(show, capsys, "load", str(show.root / "shot.ma"), HERO)
+    assert code == 1 and "host 'maya' cannot open scenes here" in out and "mayapy -m splice" in out
+    assert not (show.root / "shot.ma").exists()
+
+
+def test_a_blend_without_bpy_says_what_to_install(
+    show: Show, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "bpy", None)  # this Python has no Blender module
+    monkeypatch.delitem(sys.modules, "splice.hosts.blender.pipeline", raising=False)
+    code, out = _run(show, capsys, "publish", str(show.root / "shot.blend"))
+    assert code == 1 and "host 'blender' cannot open scenes here" in out
+    assert "pip install 'splice[blender]'" in out and "Traceback" not in out
+
+
 def test_publish_as_a_farm_process(show: Show) -> None:
     scene = _scene(show)
     env = {**os.environ, "SPLICE_URL": f"sqlite:///{show.root / 'store.db'}"}

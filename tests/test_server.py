@@ -8,7 +8,6 @@ without one fails ``test_every_route_has_a_sample``.
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -535,7 +534,5 @@ def test_remote_stream_from_now_survives_a_dropped_connection(world: World) -> N
         stream = c.event_stream(routing_key_filter="space.created", timeout=10)
         stream._drop()  # the connection drops before any event  # type: ignore[attr-defined]
         c.get_project("show").create_space("while-away")
-        started = time.monotonic()
         assert str(next(stream).kref) == "kref://show/while-away"
-        assert time.monotonic() - started < 5
         stream.close()

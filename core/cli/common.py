@@ -71,20 +71,30 @@ def meta_dict(args: argparse.Namespace) -> dict[str, str]:
 
 
 # -- registering commands ---------------------------------------------------------------
+def globals_parser(db_help: str) -> argparse.ArgumentParser:
+    """The global options as a parent parser (their defaults SUPPRESS: see :func:`adder`)."""
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("global options")
+    group.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
+    group.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS, help=USER_HELP)
+    group.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=JSON_HELP)
+    return common
+
+
 def adder() -> Add:
     """The ``add`` every topic's ``register(sub, add)`` uses: a sub-parser that takes the
     global options too, with ``func`` (a real function) as its command."""
     # Global options work before or after the sub-command: the sub-parsers' copies
     # default to SUPPRESS so they only override the top-level value when given.
-    common = argparse.ArgumentParser(add_help=False)
-    group = common.add_argument_group("global options")
-    group.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=DB_HELP)
-    group.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS, help=USER_HELP)
-    group.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=JSON_HELP)
+    common = globals_parser(DB_HELP)
 
-    def add(where: Any, name: str, func: Command | None, help: str, **kw: Any) -> argparse.ArgumentParser:
+    def add(
+        where: Any, name: str, func: Command | None, help: str, db_help: str | None = None, **kw: Any
+    ) -> argparse.ArgumentParser:
+        """``db_help``: what ``--db`` means for this command, when not a client's store."""
+        parent = common if db_help is None else globals_parser(db_help)
         p: argparse.ArgumentParser = where.add_parser(
-            name, parents=[common], help=help, description=help, **kw)
+            name, parents=[parent], help=help, description=help, **kw)
         if func is not None:
             p.set_defaults(func=func)
         return p

@@ -28,7 +28,8 @@ def register(sub: Any, add: Add) -> None:
 
     def scene(p: argparse.ArgumentParser) -> None:
         p.add_argument("scene", metavar="SCENE", help="the scene file")
-        p.add_argument("--host", default="memory", help="host adapter that opens it (default: memory)")
+        p.add_argument("--host", help="host adapter that opens it (default: by the file's extension:"
+                       " .blend Blender, .ma/.mb Maya, .hip Houdini, .nk Nuke, .scene/.json the in-memory host)")
 
     p = add(sub, "publish", cmd_publish,
             "publish a scene's instances headless: collect, validate, extract, integrate (pyblish)",
@@ -56,9 +57,9 @@ def register(sub: Any, add: Add) -> None:
 
 
 def _open(args: argparse.Namespace) -> tuple[Adapter, Host]:
-    from ..pipeline.adapters import adapter
+    from ..pipeline.adapters import adapter, adapter_for_scene
 
-    found = adapter(args.host)
+    found = adapter(args.host) if args.host else adapter_for_scene(args.scene)
     return found, found.open_scene(args.scene)
 
 

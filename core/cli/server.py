@@ -21,9 +21,10 @@ _ROLES = ("viewer", "artist", "supervisor", "admin")
 def register(sub: Any, add: Add) -> None:
     """Add ``serve`` and the admin tools to ``splice``'s sub-parsers."""
     p = add(sub, "serve", cmd_serve, "run the splice server (HTTP API, auth, tenants, live events)",
-            epilog="--db is the server's store: a folder of SQLite tenant stores (default), a "
-                   ".db file (the 'default' tenant), or postgresql://…. On first start the admin "
-                   "token is printed once.")
+            db_help="the server's store: a folder of SQLite tenant stores, a .db file (the "
+                    "'default' tenant) or postgresql://… (default: SQLite stores in the data dir; "
+                    "$SPLICE_URL is not used: on an artist's machine it names the server)",
+            epilog="On first start the admin token is printed once.")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=positive, default=8765, help="port (default 8765)")
     p.add_argument("--data-dir", metavar="DIR", help=_DATA_DIR_HELP)

@@ -30,6 +30,8 @@ def sqlite_path(url: str) -> Path:
         text = unquote((parsed.netloc or "") + parsed.path)
         if not text:
             raise ValidationError(f"SQLite URL {url!r} names no file: use sqlite:///path/to/file.db")
+        if text.startswith("//"):  # sqlite:////abs/path: one root, not POSIX's "//" prefix
+            text = "/" + text.lstrip("/")
         return Path(text)
     return Path(url)
 

@@ -27,10 +27,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "SCENE_HOSTS",
     "Adapter",
     "Folders",
     "Installer",
     "adapter",
+    "adapter_for_scene",
     "adapter_names",
     "discover_adapters",
     "folders",
@@ -110,7 +112,13 @@ class Adapter:
         opener = getattr(self.module, "open_scene", None)
         if opener is None:
             raise ValidationError(f"host {self.name!r} ({self.module.__name__}) cannot open scenes headless")
-        return opener(Path(path))
+        try:
+            return opener(Path(path))
+        except ImportError as exc:  # the application's module (bpy, maya…) is not in this Python
+            if (exc.name or "").startswith("splice"):
+                raise
+            hint = f"; {_EXTRAS[self.name]}" if self.name in _EXTRAS else ""
+            raise NotFoundError(f"host {self.name!r} cannot open scenes here: {exc}{hint}") from None
 
 
 def discover_adapters() -> Discovered[str, Adapter]:
@@ -129,6 +137,41 @@ def adapter_names() -> list[str]:
     return sorted({ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)})
 
 
+SCENE_HOSTS = {
+    ".blend": "blender",
+    ".ma": "maya",
+    ".mb": "maya",
+    ".hip": "houdini",
+    ".hipnc": "houdini",
+    ".hiplc": "houdini",
+    ".nk": "nuke",
+    ".scene": "memory",
+    ".json": "memory",
+}
+"""Which adapter opens a scene file, by its extension (``--host`` chooses another)."""
+
+_EXTRAS = {
+    "blender": "pip install 'splice[blender]' (Blender as a Python module, bpy)",
+    "maya": "run splice with Maya's own Python: mayapy -m splice …",
+    "houdini": "run splice with Houdini's own Python: hython -m splice …",
+    "nuke": "run splice in Nuke's own Python (nuke -t, calling splice.cli.main([...]))",
+}
+"""What to do when an adapter's application is not importable here."""
+
+
+def adapter_for_scene(path: str | os.PathLike[str]) -> Adapter:
+    """The adapter that opens ``path``, by its extension (:data:`SCENE_HOSTS`)."""
+    suffix = Path(path).suffix.lower()
+    name = SCENE_HOSTS.get(suffix)
+    if name is None:
+        known = ", ".join(f"{ext} ({host})" for ext, host in SCENE_HOSTS.items())
+        raise ValidationError(
+            f"cannot tell which application opens {os.fspath(path)!r} (extension {suffix or 'none'!r}):"
+            f" known: {known}; or name it with --host {{{','.join(adapter_names())}}}"
+        )
+    return adapter(name)
+
+
 def adapter(name: str) -> Adapter:
     """The adapter registered as ``name``; NotFoundError names the registered ones."""
     for ep in entry_points(group=ENTRY_POINT_GROUP):
@@ -136,5 +179,6 @@ def adapter(name: str) -> Adapter:
             try:
                 return Adapter(name, importlib.import_module(ep.value))
             except ImportError as exc:
-                raise NotFoundError(f"host {name!r} cannot be used here: {exc}") from None
+                hint = f"; {_EXTRAS[name]}" if name in _EXTRAS else ""
+                raise NotFoundError(f"host {name!r} cannot be used here: {exc}{hint}") from None
     raise NotFoundError(f"no host adapter {name!r}; registered: {adapter_names()}")
