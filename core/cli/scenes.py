@@ -28,8 +28,8 @@ def register(sub: Any, add: Add) -> None:
 
     def scene(p: argparse.ArgumentParser) -> None:
         p.add_argument("scene", metavar="SCENE", help="the scene file")
-        p.add_argument("--host", help="host adapter that opens it (default: by the file's extension:"
-                       " .blend Blender, .ma/.mb Maya, .hip Houdini, .nk Nuke, .scene/.json the in-memory host)")
+        p.add_argument("--host", help="host adapter that opens it (default: by the file's extension: .blend"
+                       " Blender, .ma/.mb Maya, .hip Houdini, .nk Nuke, .scene/.json the in-memory host)")
 
     p = add(sub, "publish", cmd_publish,
             "publish a scene's instances headless: collect, validate, extract, integrate (pyblish)",
