@@ -19,7 +19,8 @@ from .common import Figure, fmt, ratio_text
 from .engines import ENGINES, POSTGRESQL, SQLITE, postgresql_missing, postgresql_server
 from .studio_graph import SIZES
 
-NAMES = ("resolve", "resolve_many", "publish", "dependents")
+NAMES = ("resolve", "resolve_many", "publish", "dependents", "impact", "impact_deep")
+TRAVERSAL = ("dependents", "impact", "impact_deep")  # one studio graph, one run of benchmarks.traversal
 DEFAULT_SIZE = "full"
 DEFAULT_ITEMS = 10_000  # resolve.ITEMS
 COLUMN = 27  # width of one engine's column in a figure
@@ -41,7 +42,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                              " instead of a throwaway cluster started from the machine's binaries")
     sizes = ", ".join(f"{k} = {r:,} revisions / {e:,} edges" for k, (r, e) in SIZES.items())
     parser.add_argument("--size", choices=sorted(SIZES), default=None,
-                        help=f"studio graph for 'dependents' (default {DEFAULT_SIZE}): {sizes}")
+                        help=f"studio graph of the traversal figures (default {DEFAULT_SIZE}): {sizes}")
     parser.add_argument("--revisions", type=int, help="studio graph revisions (with --edges)")
     parser.add_argument("--edges", type=int, help="studio graph edges (with --revisions)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the studio graph and starts (default 1)")
@@ -167,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{env['cpus']} CPUs · load {env['load_average']} · {env['when']}")
     print(f"engines: {', '.join(args.engines)}" + (f" ({args.engines_note})" if args.engines_note else ""))
     print(f"figures: {', '.join(args.only)}", end="")
-    if "dependents" in args.only:
+    if set(TRAVERSAL) & set(args.only):
         size = args.size_name or "custom"
         print(f" · studio graph: {size} ({args.revisions:,} revisions, {args.edges:,} edges,"
               f" seed {args.seed}) on {' and '.join(args.engines)}", end="")
@@ -221,18 +222,19 @@ def main(argv: list[str] | None = None) -> int:
 
             add([f for e in engines
                  for f in timed("publish", e, lambda e=e: publish.run(work, e, pg, args.publishes))])
-        if "dependents" in args.only:
+        if set(TRAVERSAL) & set(args.only):
             from . import traversal
 
-            add(timed("dependents", "+".join(engines), lambda: traversal.run(
+            add(timed("traversal", "+".join(engines), lambda: traversal.run(
                 args.revisions, args.edges, args.seed, args.starts, not args.no_kuzu, args.size_name,
-                engines=tuple(engines), pg=pg)))
+                engines=tuple(engines), pg=pg, only=tuple(n for n in TRAVERSAL if n in args.only))))
         stopping = time.perf_counter()
     if pg is not None and pg.throwaway:
         timings["postgresql cluster stop"] = time.perf_counter() - stopping
     elapsed = time.perf_counter() - started
     summary(figures)
     missed = [f"{f.name} ({f.engine})" for f in figures if not f.passed]
+    disagree = sorted({f.name for f in figures if f.extra.get("disagreements")})
     print(f"\n{len(figures) - len(missed)} of {len(figures)} goals met"
           + (f"; missed: {', '.join(missed)}" if missed else "") + f" · {elapsed:.0f}s in all")
     print("time: " + ", ".join(f"{k} {v:.0f}s" for k, v in timings.items()))
@@ -245,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
             indent=2,
         ) + "\n")
         print(f"wrote {args.json}")
+    if disagree:  # a wrong answer is not a slow one: it fails the run, --strict or not
+        print(f"FAILED: the engines disagree on {', '.join(disagree)} (see the '!!' lines above)")
+        return 1
     return 1 if args.strict and missed else 0
 
 

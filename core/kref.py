@@ -27,6 +27,7 @@ from typing import NamedTuple
 
 from .errors import KrefError
 from .times import parse_time
+from .validate import MAX_INT, brief
 
 SCHEME = "kref://"
 _NAME = re.compile(r"^[^\W][\w-]{0,127}\Z")
@@ -122,8 +123,9 @@ def parse(uri: str) -> KrefParts:
 @lru_cache(maxsize=65536)
 def _parse_cached(uri: str) -> KrefParts:
     fast = _FAST_PATH.match(uri)
-    if fast is not None:  # an item kref with at most r= or t=, and a=
-        number = fast["number"]
+    number = fast["number"] if fast is not None else None
+    if fast is not None and (number is None or len(number) <= _MAX_DIGITS):
+        # an item kref with at most r= or t=, and a= (a longer number: _parse says why)
         return KrefParts(
             fast["project"],
             tuple(fast["spaces"][1:].split("/")) if fast["spaces"] else (),
@@ -184,9 +186,7 @@ def _parse(uri: str) -> KrefParts:
             if not eq or not value:
                 raise _bad(uri, f"query key {key!r} has no value")
             if key == "r":
-                if not value.isascii() or not value.isdigit() or int(value) < 1:
-                    raise _bad(uri, f"revision {value!r} must be a whole number from 1")
-                revision = int(value)
+                revision = _revision(uri, value)
             elif key == "t":
                 tag = _segment(uri, value, "tag", check_tag)
             elif key == "time":
@@ -210,6 +210,21 @@ def _parse(uri: str) -> KrefParts:
     return KrefParts(project, spaces, item_name, kind, revision, tag, time, artifact)
 
 
+_MAX_DIGITS = len(str(MAX_INT)) - 1  # numbers this long always fit
+
+
+def _revision(uri: str, value: str) -> int:
+    # the length first: int() of thousands of digits is slow, and refused past 4300
+    if (
+        not value.isascii()
+        or not value.isdigit()
+        or len(value.lstrip("0")) > len(str(MAX_INT))
+        or not 1 <= int(value.lstrip("0") or "0") <= MAX_INT
+    ):
+        raise _bad(uri, f"revision {brief(value)} must be a whole number from 1 to {MAX_INT}")
+    return int(value.lstrip("0"))
+
+
 def format_kref(p: KrefParts) -> str:
     """The canonical string of a kref's parts."""
     text = SCHEME + "/".join((p.project, *p.spaces))
@@ -231,6 +246,7 @@ def format_kref(p: KrefParts) -> str:
 
 _INTERN_LIMIT = 65536
 _INTERNED: dict[str, Kref] = {}
+_ITEM_PATHS: dict[str, tuple[str, tuple[str, ...], str, str]] = {}  # Kref.stored's split item paths
 
 
 class Kref(str):
@@ -259,10 +275,28 @@ class Kref(str):
         return self
 
     @classmethod
-    def _from_parts(cls, parts: KrefParts) -> Kref:
-        self = super().__new__(cls, format_kref(parts))
+    def _from_parts(cls, parts: KrefParts, text: str | None = None) -> Kref:
+        """The kref of ``parts``; ``text``: their canonical string, when already known."""
+        self = super().__new__(cls, format_kref(parts) if text is None else text)
         object.__setattr__(self, "parts", parts)
         return self
+
+    @classmethod
+    def stored(cls, item_path: str, revision: int | None = None) -> Kref:
+        """The kref of an item path the store gave back (``show/chars/hero.model``), at
+        ``revision``: checked when it was written, so it is split, not parsed again (a
+        traversal makes thousands)."""
+        split = _ITEM_PATHS.get(item_path)
+        if split is None:
+            head, _, leaf = item_path.rpartition("/")
+            project, *spaces = head.split("/")
+            name, _, kind = leaf.rpartition(".")
+            split = (project, tuple(spaces), name, kind)
+            if len(_ITEM_PATHS) < _INTERN_LIMIT:
+                _ITEM_PATHS[item_path] = split
+        parts = KrefParts(*split, revision, None, None, None)
+        text = SCHEME + item_path if revision is None else f"{SCHEME}{item_path}?r={revision}"
+        return cls._from_parts(parts, text)
 
     @classmethod
     def build(
@@ -355,7 +389,14 @@ class Kref(str):
         p = self.parts
         if p.revision is None and p.tag is None and p.time is None and p.artifact is None:
             return self
-        return Kref._from_parts(p._replace(revision=None, tag=None, time=None, artifact=None))
+        text = str.partition(self, "?")[0]
+        hit = _INTERNED.get(text)
+        if hit is None:
+            bare = KrefParts(p.project, p.spaces, p.item_name, p.kind, None, None, None, None)
+            hit = Kref._from_parts(bare, text)
+            if len(_INTERNED) < _INTERN_LIMIT:
+                _INTERNED[text] = hit
+        return hit
 
     @property
     def parent(self) -> Kref | None:
@@ -372,7 +413,11 @@ class Kref(str):
         p = self.parts
         if p.item_name is None:
             raise KrefError(f"{self} names no item, so it has no revisions")
-        return Kref._from_parts(p._replace(revision=int(number), tag=None, time=None))
+        if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= MAX_INT:
+            raise KrefError(
+                f"revision number must be a whole number from 1 to {MAX_INT}, not {brief(number)}"
+            )
+        return Kref._from_parts(p._replace(revision=number, tag=None, time=None))
 
     def with_artifact(self, name: str) -> Kref:
         """This revision kref with ``a=name``."""

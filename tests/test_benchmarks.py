@@ -17,7 +17,7 @@ import pytest
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
-NAMES = {"resolve", "resolve_many", "publish", "dependents"}
+NAMES = {"resolve", "resolve_many", "publish", "dependents", "impact", "impact_deep"}
 
 
 def _postgresql_missing() -> str | None:
@@ -79,8 +79,10 @@ def test_benchmarks_report_every_figure_on_postgresql_beside_sqlite(run: dict) -
     for name, figure in figures.items():
         assert figure["cost_ratio_vs_sqlite"] > 0, name
     assert figures["dependents"]["graph"]["size"] == "small"
-    # every engine found the same dependents from every start
-    engines = figures["dependents"]["engines"]
-    assert engines["splice-postgresql"]["answers_differ_from_splice"] == 0
+    # every engine reached the same nodes from every start, from random and from asset revisions
+    for name in ("dependents", "impact", "impact_deep"):
+        assert figures[name]["engines"]["splice-postgresql"]["answers_differ_from_splice"] == 0, name
+        assert figures[name]["disagreements"] == 0, name
+    assert (figures["impact"]["among"], figures["impact_deep"]["depth"]) == ("assets", 10)
     assert "postgresql" in run["data"]["environment"]["engines"]
     assert "vs sqlite" in run["stdout"]

@@ -192,6 +192,11 @@ class PostgresBackend(SQLBackend):
         regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
         return "name ~ ?", f"^{regex}$"
 
+    ID_CHUNK = 100_000  # one array parameter: one statement per level of a traversal
+
+    def _ids_in(self, column: str, ids: Sequence[int]) -> tuple[str, list[Any]]:
+        return f"{column} = ANY(?::bigint[])", [list(ids)]
+
     def _request_table(
         self, conn: _Connection, rows: list[tuple[int, str, Any, str | None]], numbers: bool
     ) -> tuple[str, list[Any]]:

@@ -65,7 +65,7 @@ class Artifacts(SQLBase):
     @staticmethod
     def _artifact(row: tuple) -> ArtifactRecord:
         path, number, name, location, meta, created, author = row
-        rkref = Kref(f"kref://{path}?r={number}")
+        rkref = Kref.stored(path, number)
         return ArtifactRecord(
             rkref.with_artifact(name), rkref, name, location, json.loads(meta), created, author
         )

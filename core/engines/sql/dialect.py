@@ -49,6 +49,14 @@ class SQLDialect:
         when ``numbers``, else a tag), and its parameters."""
         raise NotImplementedError
 
+    ID_CHUNK = 500
+    """How many ids :meth:`_ids_in` takes at once (old SQLite builds take 999 parameters)."""
+
+    def _ids_in(self, column: str, ids: Sequence[int]) -> tuple[str, list[Any]]:
+        """SQL true when ``column`` is one of ``ids`` (at most :attr:`ID_CHUNK`), and its
+        parameters."""
+        return f"{column} IN ({','.join('?' * len(ids))})", list(ids)
+
     def _announce(self, conn: Connection) -> None:
         """Called once a write's events are written, before its commit (to wake listeners)."""
 

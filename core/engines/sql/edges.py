@@ -67,7 +67,7 @@ class Edges(SQLBase):
     def _edge(row: tuple) -> EdgeRecord:
         sp, sn, tp, tn, etype, meta, created, author = row
         return EdgeRecord(
-            Kref(f"kref://{sp}?r={sn}"), Kref(f"kref://{tp}?r={tn}"), etype, json.loads(meta), created, author
+            Kref.stored(sp, sn), Kref.stored(tp, tn), etype, json.loads(meta), created, author
         )
 
     def list_edges(self, revision: Kref, edge_type: str | None, direction: int) -> list[EdgeRecord]:

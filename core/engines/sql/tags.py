@@ -98,7 +98,7 @@ class Tags(SQLBase):
                 sql += " AND tag = ?"
                 args.append(tag)
             rows = conn.execute(sql + " ORDER BY id", args)
-            return [TagEvent(Kref(f"kref://{path}?r={n}"), t, a, at, au) for n, t, a, at, au in rows]
+            return [TagEvent(Kref.stored(path, n), t, a, at, au) for n, t, a, at, au in rows]
 
     def was_tagged(self, revision: Kref, tag: str, at: datetime | None) -> bool:
         with self._read() as conn:
