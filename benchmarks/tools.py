@@ -7,18 +7,20 @@
   Baseline, same run: the bare ``client.search(under=space, recursive=False)``.
 - ``inventory``: a MemoryHost with ``--containers`` containers (each at r1 of an item with
   two revisions), the Scene Inventory constructed until its table shows every row with its
-  state. Goal < 200 ms and ONE store round trip (``batch_get_revisions``, counted). Baseline:
-  the bare ``splice.pipeline.inventory.check``.
+  state. Goal: p95 < 200 ms and ONE store round trip (``batch_get_revisions``, counted).
+  Baseline: the bare ``splice.pipeline.inventory.check``.
 - ``open``: each window (loader, inventory, publisher) constructed and shown with an
   existing QApplication, its first events processed (not waiting for its data). Goal < 0.5 s.
 
-p50 / p95 / max over ``--rounds`` (after one warm-up); ``--json FILE`` writes them; exit 1
-when a goal is missed.
+p50 / p95 / max over ``--rounds`` (default 20, so that p95 is not simply the max; after one
+warm-up, garbage collected between rounds, untimed); ``--json FILE`` writes them; exit 1 when a
+goal is missed.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import inspect
 import json
 import os
@@ -121,10 +123,30 @@ def _wait(app: Any, done: Callable[[], bool]) -> None:
     app.processEvents()
 
 
+def _wait_for(signal: Any, failed: Any) -> None:
+    """Run Qt's event loop until ``signal`` (as an application idles: blocked in its loop, not
+    polling from Python, so the window's worker thread has the interpreter to itself)."""
+    from qtpy import QtCore
+
+    loop = QtCore.QEventLoop()
+    outcome: list[str] = []
+    signal.connect(lambda *_: loop.quit())
+    failed.connect(lambda message: (outcome.append(message), loop.quit()))
+    timer = QtCore.QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(lambda: (outcome.append("timed out"), loop.quit()))
+    timer.start(int(TIMEOUT_S * 1000))
+    loop.exec_()
+    timer.stop()
+    if outcome:
+        raise SystemExit(f"benchmarks.tools: the window never showed its data: {outcome[0]}")
+
+
 def _timed(rounds: int, run: Callable[[], Any]) -> list[float]:
     run()  # warm-up
     times = []
     for _ in range(rounds):
+        gc.collect()  # the garbage of the round before is not this one's cost (not timed)
         t0 = time.perf_counter()
         run()
         times.append((time.perf_counter() - t0) * 1000)
@@ -187,15 +209,12 @@ def inventory(app: Any, client: Any, calls: Calls, containers: int, rounds: int)
     def open_() -> None:
         calls.take()
         window = InventoryWindow(host, client, loaders={})
-        refreshed: list[bool] = []
-        window.refreshed.connect(lambda: refreshed.append(True))
         window.show()
-        _wait(app, lambda: bool(refreshed))
-        states = {
-            window.table.item(r, window.table.columnCount() - 1).text()
-            for r in range(window.table.rowCount())
-        }
-        seen.update(calls=calls.take(), rows=window.table.rowCount(), states=sorted(states))
+        _wait_for(window.refreshed, window.failed)
+        model = window.table.model()
+        last = model.columnCount() - 1
+        states = {model.data(model.index(r, last)) for r in range(model.rowCount())}
+        seen.update(calls=calls.take(), rows=model.rowCount(), states=sorted(states))
         window.close()
         window.deleteLater()
 
@@ -212,7 +231,7 @@ def inventory(app: Any, client: Any, calls: Calls, containers: int, rounds: int)
         "store_calls": seen["calls"],
         "round_trips": round_trips,
         "goal_ms": GOAL_INVENTORY_MS,
-        "passed": stats["p50"] < GOAL_INVENTORY_MS and round_trips == 1 and seen["rows"] == containers,
+        "passed": stats["p95"] < GOAL_INVENTORY_MS and round_trips == 1 and seen["rows"] == containers,
     }
 
 
@@ -258,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--items", type=int, default=20_000)
     parser.add_argument("--revisions-per-item", type=int, default=5)
     parser.add_argument("--containers", type=int, default=1_000)
-    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--json", metavar="FILE")
     args = parser.parse_args(argv)
 
@@ -289,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"    store calls: {ld['store_calls']}  lazy (one space listed, no revisions): {ld['lazy']}")
     shown = f"{inv['rows']:,} rows, states {', '.join(inv['states'])}"
     print(f"  inventory shown ({shown})  {_text(inv['shown'])}")
-    print(f"    goal < {GOAL_INVENTORY_MS:.0f} ms and 1 round trip  {verdict(inv['passed'])}")
+    print(f"    goal p95 < {GOAL_INVENTORY_MS:.0f} ms and 1 round trip  {verdict(inv['passed'])}")
     print(f"    baseline: inventory.check              {_text(inv['baseline_check'])}")
     print(f"    store calls: {inv['store_calls']} ({inv['round_trips']} round trip(s))")
     for name, w in op["windows"].items():

@@ -49,6 +49,7 @@ from .records import (
     RevisionRecord,
     RevisionSpec,
     SpaceRecord,
+    StoredRow,
     TagEvent,
     TraversalNode,
 )
@@ -77,6 +78,8 @@ Limit = Annotated[int, "limit"]  # a positive count
 RevisionNumber = Annotated[int, "limit"]
 # traverse's answer; on the wire an object of these two names
 Traversal = Annotated[tuple[list[TraversalNode], bool], ("nodes", "truncated")]
+# export_rows' answer: the event cursor the rows are as of, and the rows
+Export = Annotated[tuple[str, list[StoredRow]], ("cursor", "rows")]
 
 
 # -- how a method travels -------------------------------------------------------------
@@ -314,6 +317,18 @@ class Backend(Protocol):
     def delete(self, kref: Kref, force: bool) -> None:
         """Delete a node. Without ``force`` a project, space or item must be empty."""
 
+    # -- replicas --------------------------------------------------------
+    @read
+    def export_rows(
+        self, krefs: Sequence[Kref], deep: bool, after: Kref | None, limit: Limit | None
+    ) -> Export:
+        """The stored rows of nodes, for a replica, and the event cursor they are as of (or
+        newer). An item kref (or a kref of anything in it) gives the item whole: its
+        revisions, artifacts, tags, tag history, bundle changes and the edges from or to its
+        revisions. A project or space kref gives its own row and, when ``deep``, every space
+        and item under it. Items come in path order, ``limit`` at a time after the item
+        ``after``; a node that does not exist gives no rows; no krefs: the cursor alone."""
+
     # -- events ----------------------------------------------------------
     @stream
     def event_stream(
@@ -355,6 +370,7 @@ __all__ = [
     "Direction",
     "EdgeType",
     "EdgeTypes",
+    "Export",
     "IdempotencyKey",
     "ItemName",
     "Kind",

@@ -7,6 +7,9 @@
 - a path or ``sqlite:///path``: the embedded SQLite engine;
 - any other scheme: the engine registered for it in the entry point group
   ``splice.engines`` (see ``docs/engines.md``).
+
+``replica=True`` (or a file's path; ``$SPLICE_REPLICA=1``) keeps a local replica of a
+server's projects: reads are local, writes go to the server (``splice.engines.replica``).
 """
 
 from __future__ import annotations
@@ -94,6 +97,24 @@ def engine_class(url: str) -> type:
     )
 
 
+def _replica_option(value: object, url: str) -> bool | str | None:
+    """``replica=`` of :meth:`Client.open`, else ``$SPLICE_REPLICA`` (``1``, or a file's
+    path): ``True``, a path, or ``None`` (no replica). Only a server can be copied."""
+    server = url.startswith(("http://", "https://"))
+    if value is None:
+        env = os.environ.get("SPLICE_REPLICA", "").strip()
+        if not env or env.lower() in ("0", "false", "no", "off") or not server:
+            return None
+        value = True if env.lower() in ("1", "true", "yes", "on") else env
+    if value is False:
+        return None
+    if value is not True and not isinstance(value, (str, os.PathLike)):
+        raise ValidationError(f"replica must be True, False or the path of a replica file, not {value!r}")
+    if not server:
+        raise ValidationError(f"a replica copies a splice server (http:// or https://), not {url!r}")
+    return True if value is True else os.fspath(value)
+
+
 class ClientClosedError(SpliceError):
     """An operation on a client after :meth:`Client.close`: connect again (``splice.connect``)."""
 
@@ -117,6 +138,12 @@ class Client:
             raise ValidationError(f"url must be a string, not {type(url).__name__}")
         target = url or default_url()
         actor = user if user is not None else default_user()
+        replica = _replica_option(options.pop("replica", None), target)
+        if replica is not None:
+            from .engines.replica import ReplicaBackend
+
+            path = None if replica is True else replica
+            return cls(ReplicaBackend(target, actor, path=path, **options))
         return cls(engine_class(target)(target, actor, **options))
 
     def __repr__(self) -> str:
@@ -285,10 +312,7 @@ class Client:
           to one member; a group resumes where it stopped.
         - ``timeout``: stop after that many seconds without a new event (``None``: never).
         """
-        if timeout is not None and (
-            isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0
-        ):
-            raise ValidationError(f"timeout must be a number of seconds >= 0 or None, not {timeout!r}")
+        timeout = validate.seconds(timeout, "timeout")
         if consumer_group is not None:
             check_name(consumer_group, "consumer group")
         return self.backend.event_stream(

@@ -9,21 +9,26 @@ registers the class, and the remote engine turns a server's answer back into it.
     SpliceError                          error                 400
     ├── ValidationError (ValueError)     validation            422  nothing was written
     │   ├── KrefError                    kref
+    │   │   └── BadKrefError             usd_bad_kref               splice.usd
     │   ├── VersionError                 package_version            splice.packages
     │   ├── RequirementError             package_requirement        splice.packages
     │   ├── PackageNameError             package_name               splice.packages
     │   ├── SourceError                  file_source                splice.files
+    │   ├── LayerError                   usd_layer                  splice.usd
     │   └── ConfigError                  launcher_config            splice.launcher
     ├── NotFoundError (LookupError)      not_found             404
     │   ├── UnknownRepoError             package_unknown_repo       splice.packages (a RepoError too)
+    │   ├── UnresolvedKrefError          usd_unresolved             splice.usd
     │   └── AppNotFoundError             app_not_found              splice.launcher
     ├── AlreadyExistsError               already_exists        409
     │   └── PublishedVersionError        package_published          splice.packages
     ├── ImmutableError                   immutable             409
     ├── ConflictError                    conflict              409
-    │   └── ResolutionError              package_resolution         splice.packages
+    │   ├── ResolutionError              package_resolution         splice.packages
+    │   └── TargetConflictError          file_conflict              splice.files (a TargetError too)
     ├── SchemaError                      schema                503
     ├── EngineError                      engine                503
+    │   └── StaleReadError               replica_stale              splice.engines.replica
     ├── AuthenticationError              unauthenticated       401
     ├── ForbiddenError                   forbidden             403
     ├── ClientClosedError                client_closed              splice.client
@@ -33,8 +38,10 @@ registers the class, and the remote engine turns a server's answer back into it.
     ├── ToolError                        package_tool               splice.packages
     ├── FileStoreError                   file_store                 splice.files
     │   └── ChecksumError                checksum                   splice.files
+    ├── TargetError                      file_target                splice.files
     ├── LaunchError                      launch_failed              splice.launcher
     ├── HookError                        hook                       splice.pipeline.hooks
+    ├── UsdUnavailableError              usd_unavailable            splice.usd
     ├── PublishValidationError           publish_validation    422  splice.pipeline.publish
     ├── QtMissingError                   qt_missing                 splice.tools.hosting
     └── CliError                         cli                        the command line
@@ -79,6 +86,8 @@ ERROR_MODULES = (
     "splice.files.errors",
     "splice.launcher.errors",
     "splice.pipeline.hooks",
+    "splice.usd.errors",
+    "splice.engines.replica_errors",
 )
 _imported = False
 

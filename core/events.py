@@ -15,6 +15,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from .errors import ValidationError
+from .validate import MAX_INT, brief
 
 _ROUTING_WORD = re.compile(r"^(?:[a-z][a-z0-9_]*|\*|#)\Z")
 
@@ -98,12 +99,19 @@ def event_filter(routing_key_filter: str | None, kref_filter: str | None) -> Cal
 
 
 def parse_cursor(cursor: object) -> int:
-    """Event cursors are the decimal position of an event in the store's log."""
-    if not isinstance(cursor, str) or not cursor.isascii() or not cursor.isdigit():
+    """Event cursors are the decimal position of an event in the store's log (0 to 2^63-1)."""
+    if (
+        not isinstance(cursor, str)
+        or not cursor.isascii()
+        or not cursor.isdigit()
+        or len(cursor.lstrip("0")) > 19
+        or int(cursor.lstrip("0") or "0") > MAX_INT
+    ):
         raise ValidationError(
-            f"cursor {cursor!r} is not a cursor of this store; pass the .cursor of an event"
+            f"cursor {brief(cursor)} is not a cursor of this store (a whole number from 0 to {MAX_INT}); "
+            "pass the .cursor of an event"
         )
-    return int(cursor)
+    return int(cursor.lstrip("0") or "0")
 
 
 # The store's own events; applications (packages, files, hosts) name theirs otherwise.

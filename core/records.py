@@ -165,6 +165,20 @@ class EventCapabilities:
     max_buffer_size: int | None  # None: no limit
 
 
+@dataclass(frozen=True, slots=True)
+class StoredRow:
+    """One stored row of a table, as a replica copies it (``Backend.export_rows``): the
+    store's own ``values`` in the order :data:`splice.engines.sql.export.COLUMNS` gives,
+    its metadata apart (so a server leaves out what the caller may not view), ``kref`` the
+    node it belongs to and ``other`` the far end of an edge or bundle change."""
+
+    table: str
+    kref: Kref
+    other: Kref | None
+    values: tuple[Any, ...]
+    metadata: Metadata = field(default_factory=dict)
+
+
 # -- requests ----------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class ArtifactSpec:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from .errors import ValidationError
 
 _MINUTE = re.compile(r"^\d{12}\Z")
+RANGE = "0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z"
 
 
 def parse_time(value: datetime | str) -> datetime:
@@ -47,12 +48,27 @@ def parse_time(value: datetime | str) -> datetime:
         raise ValidationError(f"time must be a datetime or a string, not {type(value).__name__}")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+    return _utc(moment, value)
+
+
+def _utc(moment: datetime, given: object) -> datetime:
+    """``moment`` in UTC; a time whose offset takes it past year 1 or 9999 is refused."""
+    try:
+        return moment.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        shown = given if isinstance(given, str) else moment.isoformat()
+        raise ValidationError(
+            f"time {shown!r} is outside the times splice stores: {RANGE} (in UTC, after its offset)"
+        ) from None
 
 
 def to_stamp(moment: datetime) -> str:
-    """The stored form of a time: UTC ISO 8601 with microseconds (sorts as text)."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """The stored form of a time: UTC ISO 8601 with microseconds (sorts as text). Naive
+    times are UTC, as :func:`parse_time` reads them."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    # isoformat, not strftime: "%Y" leaves years before 1000 unpadded, which sort wrong
+    return _utc(moment, moment).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def from_stamp(stamp: str) -> datetime:

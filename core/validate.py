@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Mapping
 
@@ -14,6 +15,9 @@ _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_KEY = 256
 MAX_VALUE = 65536
+# The largest whole number every engine stores (SQLite INTEGER, PostgreSQL bigint): revision
+# numbers, depths, limits and cursors beyond it are refused here, not by the database.
+MAX_INT = 2**63 - 1
 
 
 def metadata(value: object, what: str = "metadata") -> dict[str, str]:
@@ -84,11 +88,34 @@ def location(value: object) -> str:
 
 
 def positive_int(value: object, what: str, *, allow_none: bool = False) -> int | None:
+    """A whole number from 1 to :data:`MAX_INT` (``None`` too when ``allow_none``)."""
     if value is None and allow_none:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValidationError(f"{what} must be a whole number from 1, not {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_INT:
+        raise ValidationError(f"{what} must be a whole number from 1 to {MAX_INT}, not {brief(value)}")
     return value
+
+
+def seconds(value: object, what: str = "timeout", *, allow_none: bool = True) -> float | None:
+    """A finite number of seconds >= 0 (``None``, when allowed, means no limit)."""
+    if value is None and allow_none:
+        return None
+    number = -1.0
+    if not isinstance(value, bool) and isinstance(value, (int, float)):
+        with contextlib.suppress(OverflowError):  # an int past any float stays refused
+            number = float(value)
+    if not 0 <= number < float("inf"):  # NaN too
+        never = " or None (no limit)" if allow_none else ""
+        raise ValidationError(f"{what} must be a finite number of seconds >= 0{never}, not {brief(value)}")
+    return number
+
+
+def brief(value: object) -> str:
+    """``repr`` of a value, cut short: a number of a million digits is no message."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        return f"a number of about {int(value.bit_length() * 0.30103)} digits"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def flag(value: object, what: str) -> bool:

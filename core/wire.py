@@ -273,10 +273,6 @@ def event_from_dict(data: Mapping[str, Any]) -> Event:
 
 
 # -- decoding arguments (the server; checks as the SDK does before the engine) -------------
-def _positive(what: str) -> Callable[[Any], int]:
-    return lambda v: validate.positive_int(v, what)  # type: ignore[return-value]
-
-
 def _direction(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value not in (0, 1, 2):
         raise ValidationError(f"direction must be OUTGOING (0), INCOMING (1) or BOTH (2), not {value!r}")
@@ -287,6 +283,12 @@ def _krefs(value: Any) -> list[Kref]:
     if not isinstance(value, list):
         raise ValidationError(f"krefs must be a list of krefs, not {type(value).__name__}")
     return [Kref(v) if isinstance(v, str) else _bad_kref(v) for v in value]
+
+
+def _edge_types(value: Any) -> list[str]:
+    if not isinstance(value, list):  # a string would be read letter by letter
+        raise ValidationError(f"edge_types must be a list of edge types, not {type(value).__name__}")
+    return [validate.edge_type(t) for t in value]
 
 
 def _bad_kref(value: Any) -> Kref:
@@ -343,10 +345,10 @@ _DECODERS: dict[str, Callable[[Any], Any]] = {
     "bool": lambda v: validate.flag(v, "flag"),
     "tag": check_tag,
     "edge_type": validate.edge_type,
-    "edge_types": lambda v: [validate.edge_type(t) for t in v],
+    "edge_types": _edge_types,
     "direction": _direction,
-    "depth": _positive("max_depth"),
-    "limit": _positive("limit"),
+    "depth": lambda v: validate.positive_int(v, "depth"),
+    "limit": lambda v: validate.positive_int(v, "limit"),
     "datetime": parse_time,
     "artifact_name": check_artifact_name,
     "attr_key": validate.attribute_key,
@@ -357,6 +359,9 @@ _DECODERS: dict[str, Callable[[Any], Any]] = {
     "item_query": _item_query,
     "routing_key": check_app_routing_key,
 }
+
+
+_COUNTS = frozenset({"depth", "limit"})  # whole numbers from 1 to validate.MAX_INT
 
 
 def decode_args(method: Method, body: Mapping[str, Any]) -> dict[str, Any]:
@@ -372,7 +377,10 @@ def decode_args(method: Method, body: Mapping[str, Any]) -> dict[str, Any]:
             out[name] = None
             continue
         try:
-            out[name] = _DECODERS[kind.rstrip("?")](value)
+            if kind.rstrip("?") in _COUNTS:  # named as the caller wrote it, with its range
+                out[name] = validate.positive_int(value, name)
+            else:
+                out[name] = _DECODERS[kind.rstrip("?")](value)
         except SpliceError as exc:
             if name in str(exc) or name.replace("_", " ") in str(exc):
                 raise

@@ -198,7 +198,7 @@ def _runtime(chosen: AppVersion, config: Config, report: Callable[[str], None] |
 
     what = f"{chosen.app} {chosen.version}"
     python = dcc_python(chosen.app, chosen.host, chosen.executable, chosen.python)
-    made = runtime_for(python, config.runtime, what)
+    made = runtime_for(python, config.runtime, what, chosen.host)
     if made.made and report is not None:
         report(f"made splice's runtime for {what} (Python {python.version}): {made.path}")
     return made.path

@@ -9,6 +9,14 @@ brings a hundred packages, stays out of the DCC and runs beside it, in the launc
 Python (:mod:`splice.files.beside`), so a DCC starts no slower and its own libraries
 are never shadowed.
 
+The artist tools are Qt windows (qtpy over a PySide): ``[runtime] qt`` decides what of Qt
+goes in, by default from the app's splice host (``"auto"``): Blender ships no Qt, so its
+runtime gets ``qtpy`` and ``PySide6-Essentials`` (with the pins of splice's ``gui`` extra,
+about 130 MB installed, once per runtime); Maya, Houdini and Nuke ship their own PySide,
+which must stay the one they import, so theirs get ``qtpy`` alone; an app with no splice
+host gets neither. ``"pyside6"`` puts both in whatever the app (a prebuilt runtime for
+Blender made with ``splice runtime --python``), ``"qtpy"`` only qtpy, ``"none"`` nothing.
+
 A runtime is made once per (splice's version and code, the DCC's Python, the platform,
 the package sources), in ``<root>/splice-<version>-py3XX-<digest>`` (``root``: the
 ``[runtime]`` table's ``root``, else ``<user cache>/splice/runtimes``), under a file
@@ -20,6 +28,7 @@ lock and renamed into place complete, so a launch never sees half of one. The
     find_links = ["/srv/wheels"]                        # folders of wheels
     no_index = true                                     # only find_links: no index at all
     prebuilt = "/studio/splice-runtime/{python}"        # a runtime the studio ships, as is
+    qt = "auto"                                         # or "pyside6", "qtpy", "none"
 """
 
 from __future__ import annotations
@@ -40,11 +49,17 @@ from typing import Any
 from .dccpython import DccPython
 from .errors import ConfigError, LaunchError
 
-__all__ = ["MANIFEST", "Runtime", "build", "runtime_for"]
+__all__ = ["MANIFEST", "QT_CHOICES", "SHIPS_NO_QT", "Runtime", "build", "qt_requirements", "runtime_for"]
 
 MANIFEST = "splice-runtime.json"
 MIN_PYTHON = (3, 10)
+SHIPS_NO_QT = frozenset({"blender"})
+"""The splice hosts whose app has no Qt of its own: ``qt = "auto"`` brings PySide6 for them."""
+QT_CHOICES = ("auto", "pyside6", "qtpy", "none")
+"""The values of ``[runtime] qt``."""
 _EXTRA = re.compile(r"extra\s*==")
+_GUI_EXTRA = re.compile(r"""extra\s*==\s*["']gui["']""")
+_QTPY, _PYSIDE = "qtpy", "pyside6-essentials"
 _JUNK = ("tests", "test", "bin")  # top-level folders some wheels ship (pyblish-base: tests/)
 
 
@@ -60,15 +75,19 @@ class Runtime:
         return json.loads((self.path / MANIFEST).read_text(encoding="utf-8"))
 
 
-def runtime_for(python: DccPython, settings: Mapping[str, Any], what: str) -> Runtime:
+def runtime_for(
+    python: DccPython, settings: Mapping[str, Any], what: str, host: str | None = None
+) -> Runtime:
     """The runtime of splice for ``python`` (made when missing). ``what`` names the app in
-    errors ("blender 3.4.1"); a failure names the DCC's Python and what to do."""
+    errors ("blender 3.4.1"); ``host`` is its splice host (``[runtime] qt = "auto"`` reads
+    it). A failure names the DCC's Python and what to do."""
     check_settings(settings)
     _check_python(python, what)
     if settings.get("prebuilt"):
         return _prebuilt(str(settings["prebuilt"]), python, what)
     version = metadata.version("splice")
-    digest = _digest(_splice_sources(), _requirements(), python, settings)
+    requirements = _requirements() + qt_requirements(settings, host)
+    digest = _digest(_splice_sources(), requirements, python, settings)
     root = _root(settings)
     folder = root / f"splice-{version}-{python.tag}-{digest[:12]}"
     if (folder / MANIFEST).is_file():
@@ -78,18 +97,21 @@ def runtime_for(python: DccPython, settings: Mapping[str, Any], what: str) -> Ru
     with exclusive(root / f".{python.tag}.lock"):
         if (folder / MANIFEST).is_file():  # made meanwhile by another launch
             return Runtime(folder, python.version)
-        build(folder, python, settings, what)
+        build(folder, python, settings, what, host)
     return Runtime(folder, python.version, made=True)
 
 
-def build(folder: Path, python: DccPython, settings: Mapping[str, Any], what: str) -> Path:
+def build(
+    folder: Path, python: DccPython, settings: Mapping[str, Any], what: str, host: str | None = None
+) -> Path:
     """Make a runtime in ``folder`` (which must not exist): built beside it, renamed into
     place complete. ``splice runtime --out`` makes a studio's prebuilt one with it."""
     if folder.exists():
         raise LaunchError(f"{folder} exists already: give a new folder for splice's runtime")
     check_settings(settings)
     _check_python(python, what)
-    sources, requirements, version = _splice_sources(), _requirements(), metadata.version("splice")
+    sources, version = _splice_sources(), metadata.version("splice")
+    requirements = _requirements() + qt_requirements(settings, host)
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = folder.with_name(f".{folder.name}.build-{os.getpid()}-{threading.get_ident()}")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -164,6 +186,22 @@ def _requirements() -> list[str]:
     """splice's run-time requirements (no extras), markers kept: uv evaluates them for the
     DCC's Python."""
     return sorted(r for r in metadata.requires("splice") or [] if not _EXTRA.search(r))
+
+
+def qt_requirements(settings: Mapping[str, Any], host: str | None) -> list[str]:
+    """What of Qt the runtime gets (``[runtime] qt``; ``"auto"``: from ``host``), with the
+    versions splice's ``gui`` extra allows (PySide6 < 6.12: 6.12 crashes Python 3.11)."""
+    choice = settings.get("qt") or "auto"
+    if choice == "auto":
+        choice = "none" if not host else "pyside6" if host in SHIPS_NO_QT else "qtpy"
+    wanted = {"pyside6": (_QTPY, _PYSIDE), "qtpy": (_QTPY,), "none": ()}[choice]
+    found = {}
+    for requirement in metadata.requires("splice") or []:
+        spec, _, marker = requirement.partition(";")
+        name = re.split(r"[<>=!~\[ ]", spec.strip(), maxsplit=1)[0].lower().replace("_", "-")
+        if name in wanted and _GUI_EXTRA.search(marker):
+            found[name] = spec.strip()
+    return [found.get(name, name) for name in wanted]  # splice's extra gone: any version
 
 
 def _files(folder: Path) -> Iterator[Path]:

@@ -8,7 +8,7 @@ write the JSON Schema (``docs/schemas/launcher.json``; :func:`.config.json_schem
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
@@ -29,9 +29,7 @@ class PathList(Table):
     """``{ set = "…", prepend = [...], append = [...] }``: a path list (split on
     ``os.pathsep``) set, then the new entries put first or last, each kept once."""
 
-    set: Annotated[str, Allowed("a string")] = unset(
-        "the value to start from (else the environment's)"
-    )
+    set: Annotated[str, Allowed("a string")] = unset("the value to start from (else the environment's)")
     prepend: Strings = Field(default_factory=list, description="entries put first")
     append: Strings = Field(default_factory=list, description="entries put last")
 
@@ -73,9 +71,7 @@ class App(Table):
     """``[apps.NAME]``: an app, the splice host it bootstraps, and its versions."""
 
     label: str = unset("the name shown (default: NAME)")
-    host: str = unset(
-        "the splice.hosts adapter whose bootstrap paths are added (blender, maya, …)"
-    )
+    host: str = unset("the splice.hosts adapter whose bootstrap paths are added (blender, maya, …)")
     discover: bool = Field(False, description="installed versions (found in the app's usual places) count")
     args: Strings = Field(default_factory=list, description="arguments of every version ({root}… expand)")
     hooks: Strings = Field(default_factory=list, description='pre-launch hooks: "module:function"')
@@ -92,9 +88,7 @@ class App(Table):
 class Workspace(Table):
     """``[workspace]``: where the shots' workspaces live and what they install from."""
 
-    root: str = unset(
-        "the workspaces' folder (default: $SPLICE_WORKSPACES, else the per-user data folder)"
-    )
+    root: str = unset("the workspaces' folder (default: $SPLICE_WORKSPACES, else the per-user data folder)")
     install_from: Annotated[list[str], Allowed("a list of repo names, paths or URLs")] = Field(
         default_factory=lambda: ["blessed"], description="the repos a shot's packages install from"
     )
@@ -106,9 +100,7 @@ class Workspace(Table):
 class Runtime(Table):
     """``[runtime]``: where splice's runtime for a DCC's Python gets its wheels."""
 
-    root: str = unset(
-        "the runtimes' folder (default: <user cache>/splice/runtimes)"
-    )
+    root: str = unset("the runtimes' folder (default: <user cache>/splice/runtimes)")
     index_url: str = unset("the package index (default: PyPI)")
     find_links: Annotated[list[str], Allowed("a list of folders or URLs")] = Field(
         default_factory=list, description="folders (or URLs) of the studio's wheels"
@@ -116,11 +108,14 @@ class Runtime(Table):
     no_index: Annotated[bool, Allowed("true or false")] = Field(
         False, description="only find_links: no index at all"
     )
-    prebuilt: str = unset(
-        "a runtime the studio ships, used as it is ({python} expands to 3.11…)"
-    )
-    platform: str = unset(
-        "the DCC's platform when it is not this machine's (uv's --python-platform)"
+    prebuilt: str = unset("a runtime the studio ships, used as it is ({python} expands to 3.11…)")
+    platform: str = unset("the DCC's platform when it is not this machine's (uv's --python-platform)")
+    qt: Annotated[
+        Literal["auto", "pyside6", "qtpy", "none"], Allowed('"auto", "pyside6", "qtpy" or "none"')
+    ] = Field(
+        "auto",
+        description="Qt for the artist tools: auto (qtpy; PySide6 too for an app that ships no Qt, "
+        "Blender), pyside6 (qtpy and PySide6), qtpy (qtpy alone), none",
     )
 
 

@@ -50,14 +50,16 @@ def hou_stubs() -> Stubs:
 
 
 class FakeParm:
-    def __init__(self, name: str) -> None:
-        self.name = name
+    def __init__(self, name: str, state: FakeHou | None = None) -> None:
+        self.name, self.state = name, state
         self.value: Any = {"trange": 0, "f1": 1, "f2": 240, "f3": 1}.get(name, "")
         self.keyed = name in ("f1", "f2")  # $FSTART / $FEND expression keyframes
 
     def set(self, value: Any, language: Any = None, follow_parm_reference: bool = True) -> None:
         if not self.keyed:  # with keyframes, set() changes a keyframe: the expression still wins
             self.value = value
+        if self.state is not None:
+            self.state.modified = True
 
     def rawValue(self) -> str:
         return str(self.value)
@@ -67,6 +69,8 @@ class FakeParm:
 
     def deleteAllKeyframes(self) -> None:
         self.keyed = False
+        if self.state is not None:
+            self.state.modified = True
 
 
 class FakeGeometry:
@@ -85,7 +89,7 @@ class FakeNode:
     def __init__(self, state: FakeHou, path: str, type_name: str, category: str) -> None:
         self.state, self._path, self.type_name, self.category = state, path, type_name, category
         params = NODE_TYPES.get(category, {}).get(type_name, ())
-        self.parms = {name: FakeParm(name) for name in params}
+        self.parms = {name: FakeParm(name, state) for name in params}
         self.user: dict[str, str] = {}
         self.display: str | None = None
         self.proxy = state.stubs.wrap(CLASSES[category], self, path)
@@ -111,6 +115,7 @@ class FakeNode:
             raise self.state.error("OperationFailed")(f"{path} exists")
         node = FakeNode(self.state, path, node_type_name, category)
         self.state.nodes[path] = node
+        self.state.modified = True
         if self.category == "Object" and self.display is None:
             self.display = path
         return node.proxy
@@ -119,6 +124,7 @@ class FakeNode:
         for path in [p for p in self.state.nodes if p == self._path or p.startswith(self._path + "/")]:
             del self.state.nodes[path]
         self.state.selected = [s for s in self.state.selected if s in self.state.nodes]
+        self.state.modified = True
 
     def parm(self, parm_path: str) -> Any:
         parm = self.parms.get(parm_path)
@@ -129,6 +135,7 @@ class FakeNode:
 
     def setUserData(self, name: str, value: str) -> None:
         self.user[name] = value
+        self.state.modified = True
 
     def children(self) -> tuple[Any, ...]:
         prefix = self._path.rstrip("/") + "/"
@@ -176,6 +183,9 @@ class FakeHipFile:
     def __init__(self, state: FakeHou) -> None:
         self.state = state
 
+    def hasUnsavedChanges(self) -> bool:
+        return self.state.modified
+
     def isNewFile(self) -> bool:
         return self.state.hip is None
 
@@ -188,7 +198,7 @@ class FakeHipFile:
             raise RuntimeError(f"Houdini paths use '/': {target}")
         nodes = {p: n.to_dict() for p, n in self.state.nodes.items() if p not in MANAGERS}
         Path(target).write_text(json.dumps({"fake-hou": nodes}), encoding="utf-8")
-        self.state.hip = target
+        self.state.hip, self.state.modified = target, False
 
     def load(
         self, file_name: str, suppress_save_prompt: bool = False, ignore_load_warnings: bool = False
@@ -201,7 +211,7 @@ class FakeHipFile:
                 node.parms[name].value = value
             node.user = data["user"]
             self.state.nodes[path] = node
-        self.state.hip = file_name
+        self.state.hip, self.state.modified = file_name, False
         if self.state.load_warnings and not ignore_load_warnings:
             raise self.state.error("LoadWarning")(f"{file_name}: {self.state.load_warnings}")
 
@@ -216,6 +226,7 @@ class FakeHou:
         self.load_warnings = ""  # e.g. "missing asset": hipFile.load raises LoadWarning
         self.nodes: dict[str, FakeNode] = {}
         self.selected: list[str] = []
+        self.modified = False  # hipFile.hasUnsavedChanges: set by every change, cleared by save / load
         self.reset_scene()
 
     def reset_scene(self) -> None:

@@ -68,6 +68,7 @@ class FakeCmds:
         self.scene: str = ""
         self.plugins: set[str] = set()
         self.add("time1", "time")  # every scene has non-DAG nodes of its own
+        self.modified = False  # `file -q -modified`: set by every change, cleared by save / open
 
     # -- helpers the tests use -------------------------------------------------------
     def add(self, name: str, type: str = "transform", parent: str | None = None) -> str:
@@ -75,6 +76,7 @@ class FakeCmds:
             self.stubs.refuse(f"node type {type!r} does not exist")
         name = self._unique(name)
         self.nodes[name] = {"type": type, "parent": parent, "attrs": {}, "members": []}
+        self.modified = True
         return name
 
     def _unique(self, name: str) -> str:
@@ -117,6 +119,8 @@ class FakeCmds:
             raise RuntimeError('Invalid file type specified: "Alembic" (load the AbcImport plug-in)')
         if flags.get("query") and flags.get("sceneName"):
             return self.scene
+        if flags.get("query") and flags.get("modified"):
+            return self.modified
         if "rename" in flags:
             self.scene = flags["rename"]
             return self.scene
@@ -146,12 +150,13 @@ class FakeCmds:
         self._check_type(path, kind or "mayaAscii")
         state = {"nodes": self.nodes, "info": self.info, "references": self.references}
         Path(path).write_text(json.dumps({"fake-maya": state}), encoding="utf-8")
+        self.modified = False
         return path
 
     def _open(self, path: str) -> str:
         state = json.loads(Path(path).read_text(encoding="utf-8"))["fake-maya"]
         self.nodes, self.info, self.references = state["nodes"], state["info"], state["references"]
-        self.selected, self.scene = [], path
+        self.selected, self.scene, self.modified = [], path, False
         return path
 
     def _file_kind(self, path: str, kind: str | None) -> str:
@@ -174,16 +179,19 @@ class FakeCmds:
         if ref not in self.references:
             raise RuntimeError(f"{ref} is not a reference node")
         self.references[ref].update(path=path, type=self._file_kind(path, kind))
+        self.modified = True
         return path
 
     def _remove(self, ref: str) -> None:
         for node in [*self.references.pop(ref)["nodes"], ref]:
             self.nodes.pop(node, None)
+        self.modified = True
 
     def fileInfo(self, key: str, value: str | None = None, **flags: Any) -> Any:
         if flags.get("query"):
             return [self.info[key]] if key in self.info else []
         self.info[key] = str(value)
+        self.modified = True
         return None
 
     def objExists(self, name: str) -> bool:
@@ -200,6 +208,7 @@ class FakeCmds:
         if "addElement" in flags:
             target = self.nodes[self._find(flags["addElement"])]["members"]
             target.extend(self._find(m) for m in members if self._find(m) not in target)
+            self.modified = True
             return None
         name = self.add(flags.get("name", "set"), "objectSet")
         if not flags.get("empty"):
@@ -209,6 +218,7 @@ class FakeCmds:
     def delete(self, *nodes: str) -> None:
         for node in [self._find(n) for n in nodes]:
             self.nodes.pop(node)
+            self.modified = True
             for other in self.nodes.values():
                 if node in other["members"]:
                     other["members"].remove(node)
@@ -244,12 +254,14 @@ class FakeCmds:
         if flags["longName"] in attrs:
             raise RuntimeError(f"Found a matching attribute named {flags['longName']!r}")
         attrs[flags["longName"]] = {"dataType": flags.get("dataType"), "value": None}
+        self.modified = True
 
     def setAttr(self, plug: str, *values: Any, **flags: Any) -> None:
         attrs, attr = self._plug(plug)
         if attrs[attr]["dataType"] == "string" and flags.get("type") != "string":
             raise RuntimeError(f"Error while parsing arguments: {plug} is a string attribute (type='string')")
         attrs[attr]["value"] = values[0]
+        self.modified = True
 
     def select(self, *nodes: str, **flags: Any) -> None:
         if flags.get("clear"):

@@ -56,6 +56,8 @@ class FakeKnob:
         if self.name == "file" and "\\" in str(value):
             raise ValueError(f"Nuke paths use '/': {value}")
         self._value = value
+        if self.owner is not None:
+            self.owner.state.modified = True
         return True
 
     def value(self, *args: Any, **kwargs: Any) -> Any:
@@ -110,6 +112,7 @@ class FakeNode:
             raise ValueError(f"{name} exists")
         self.state.nodes[name] = self.state.nodes.pop(self.name_)
         self.name_ = name
+        self.state.modified = True
 
     def knobs(self) -> dict[str, Any]:
         return {name: self.knob_proxy(name) for name in self.knobs_}
@@ -123,6 +126,10 @@ class FakeNode:
         impl = knob._impl
         impl.owner = self
         self.knobs_[impl.name] = impl
+        self.state.modified = True
+
+    def modified(self) -> bool:  # Root.modified(): whether the script changed since saved or opened
+        return self.state.modified
 
     def setSelected(self, selected: bool) -> None:
         self.state.selected = [s for s in self.state.selected if s != self.name_] + (
@@ -155,6 +162,7 @@ class FakeNodes:
                 number += 1
             node = FakeNode(self.state, node_class, f"{node_class}{number}")
             self.state.nodes[node.name_] = node
+            self.state.modified = True
             for knob, value in knobs.items():
                 node[knob].setValue(value)
             return node.proxy
@@ -181,6 +189,7 @@ class FakeNuke:
         self.nodes: dict[str, FakeNode] = {}
         self.selected: list[str] = []
         self.script: str | None = None
+        self.modified = False  # Root.modified(): set by every change, cleared by save / open / clear
         self._root = FakeNode(self, "Root", "root")
 
     def add(self, node_class: str, **knobs: Any) -> str:
@@ -200,6 +209,7 @@ class FakeNuke:
     def delete(self, n: Any) -> None:
         del self.nodes[n._impl.name_]
         self.selected = [s for s in self.selected if s in self.nodes]
+        self.modified = True
 
     def allNodes(self, *args: Any, **kwargs: Any) -> list[Any]:
         return [n.proxy for n in self.nodes.values()]
@@ -226,12 +236,13 @@ class FakeNuke:
         root = {k: v._value for k, v in self._root.knobs_.items() if k not in NODE_CLASSES["Root"] + COMMON}
         state = {"nodes": {n: node.to_dict() for n, node in self.nodes.items()}, "root": root}
         Path(str(filename)).write_text(json.dumps({"fake-nuke": state}), encoding="utf-8")
-        self.script = filename
+        self.script, self.modified = filename, False
 
     def scriptClear(self, *args: Any, **kwargs: Any) -> None:
         self._run("close")
         self.nodes, self.selected, self.script = {}, [], None
         self._root = FakeNode(self, "Root", "root")
+        self.modified = False
         self._run("create")  # a new Root: onCreate(nodeClass="Root")
 
     def scriptOpen(self, filename: str | None = None) -> None:
@@ -243,7 +254,7 @@ class FakeNuke:
             self.nodes[name] = node
         for knob, value in state["root"].items():
             self._root.knobs_[knob] = FakeKnob(self._root, knob, value)
-        self.script = filename
+        self.script, self.modified = filename, False
         self._run("load")
 
     def frame(self, f: int | None = None) -> int:

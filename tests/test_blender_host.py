@@ -17,6 +17,7 @@ ICONS = {  # ui._TOOL_ICONS
     "loader": "FILEBROWSER",
     "inventory": "OUTLINER_COLLECTION",
     "publisher": "EXPORT",
+    "workfiles": "FILE_BLEND",
 }
 
 

@@ -193,6 +193,18 @@ def test_resolve_fetches_once_to_a_local_path(env: Env) -> None:
     assert files.resolve(r.kref.with_artifact("plain")) == "/mnt/elsewhere/file.abc"
 
 
+def test_resolve_two_names_of_the_same_content(env: Env) -> None:
+    # one checkout folder per content hash: a second name for those bytes goes beside the first
+    (env.root / "a.png").write_bytes(b"same bytes")
+    (env.root / "b.png").write_bytes(b"same bytes")
+    r = env.revision()
+    first, second = files.store(r, "a", env.root / "a.png"), files.store(r, "b", env.root / "b.png")
+    a, b = files.resolve(first.kref), files.resolve(second.kref)
+    assert (Path(a).name, Path(b).name) == ("a.png", "b.png") and Path(a).parent == Path(b).parent
+    assert Path(a).read_bytes() == Path(b).read_bytes() == b"same bytes"
+    assert files.resolve(first.kref) == a  # each found again without fetching
+
+
 def test_store_without_push_then_push(env: Env) -> None:
     folder = frames(env.root / "seq", 5)
     r = env.revision()

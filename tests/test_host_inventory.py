@@ -212,7 +212,7 @@ def test_other_bad_input_changes_nothing(scene, client, loaders) -> None:
         inventory.switch(scene, client, "env:hero", "kref://show/assets/ghost.model", "latest", loaders)
     with pytest.raises(ValidationError, match="item kref"):
         inventory.switch(scene, client, "env:hero", "kref://show/assets", "latest", loaders)
-    with pytest.raises(ValidationError, match="does not serve"):
+    with pytest.raises(ValidationError, match=r"switch keeps the kind: .*hero.rig is a 'rig' item"):
         rig = client.get_space("kref://show/assets").create_item("hero", "rig")
         rig.create_revision()
         inventory.switch(scene, client, "env:hero", "kref://show/assets/hero.rig", "latest", loaders)
@@ -232,3 +232,103 @@ def test_discovery_from_module_names_files_and_bad_sources(tmp_path: Path, monke
     (tmp_path / "twice.py").write_text(twice)
     with pytest.raises(ValidationError, match="two loaders are named 'ModelLoader'"):
         discover_loaders([tmp_path / "studio_loaders.py", tmp_path / "twice.py"])
+
+
+MORE_LOADERS = """
+from splice.pipeline import Container, Loader
+
+
+class CacheLoader(Loader):
+    \"\"\"Serves the abc representation of models; it cannot switch (remove + load instead).\"\"\"
+
+    kinds = ("model",)
+    representations = ("abc",)
+    hosts = ("memory",)
+
+    def load(self, host, revision, representation, path, name, namespace):
+        if "fail" in path.read_text():
+            raise RuntimeError("cannot read this cache")
+        host.content[name] = {"cache": path.read_text(), "revision": revision.number}
+        kref = str(revision.item_kref.with_revision(revision.number))
+        made = Container(name, kref, self.name, representation, namespace, {"by": "cache"})
+        return host.write_container(made)
+
+    def remove(self, host, container):
+        del host.content[container.name]
+"""
+
+
+@pytest.fixture
+def more(loaders, tmp_path: Path, client: splice.Client) -> dict[str, type[Loader]]:
+    """ModelLoader and CacheLoader; hero r3 has a mesh and an abc, tree r2 too (hero r2: a mesh only)."""
+    folder = tmp_path / "more_loaders"
+    folder.mkdir()
+    (folder / "caches.py").write_text(MORE_LOADERS)
+    for name, number in (("hero", 3), ("tree", 2)):
+        revision = client.get_revision(f"kref://show/assets/{name}.model?r={number}")
+        cache = tmp_path / f"{name}_v{number}.abc"
+        cache.write_text(f"{name} cache r{number}")
+        revision.create_artifact("abc", str(cache))
+        revision.create_artifact("lod", _mesh_file(tmp_path, f"{name}_lod", number))
+    return {**loaders, **discover_loaders([folder])}
+
+
+def test_switch_the_representation_with_the_same_loader(scene, client, more) -> None:
+    inventory.update(scene, client, "env:hero", "latest", more)
+    switched = inventory.switch(scene, client, "env:hero", representation="lod", loaders=more)
+    assert switched.representation == "lod" and switched.kref.endswith("hero.model?r=3")
+    assert switched.loader == "ModelLoader" and Path(scene.content["hero"]["path"]).name == "hero_lod_v3.mesh"
+
+
+def test_switch_to_a_representation_another_loader_serves_reloads_in_the_namespace(
+    scene, client, more
+) -> None:
+    switched = inventory.switch(scene, client, "env:tree", representation="abc", loaders=more)
+    assert (switched.key, switched.loader, switched.representation) == ("env:tree", "CacheLoader", "abc")
+    assert switched.kref == "kref://show/assets/tree.model?r=2" and switched.data == {"by": "cache"}
+    assert scene.content["tree"] == {"cache": "tree cache r2", "revision": 2}
+    # and back: CacheLoader cannot switch, so the ModelLoader loads the mesh again
+    back = inventory.switch(scene, client, "env:tree", representation="mesh", loaders=more)
+    assert (back.loader, back.representation) == ("ModelLoader", "mesh")
+    assert Path(scene.content["tree"]["path"]).name == "tree_v2.mesh"
+    # another item and its abc together: one call
+    both = inventory.switch(scene, client, "env:tree", "kref://show/assets/hero.model", loaders=more,
+                            representation="abc")  # fmt: skip
+    assert both.kref.endswith("hero.model?r=3") and scene.content["tree"]["cache"] == "hero cache r3"
+
+
+def test_a_switch_that_cannot_be_made_changes_nothing(scene, client, more, tmp_path: Path) -> None:
+    before = _snapshot(scene)
+    with pytest.raises(NotFoundError, match="has no representation 'usd'; it has"):
+        inventory.switch(scene, client, "env:tree", representation="usd", loaders=more)
+    tree = client.get_revision("kref://show/assets/tree.model?r=2")
+    (tmp_path / "tree.txt").write_text("notes")
+    tree.create_artifact("notes", str(tmp_path / "tree.txt"))
+    with pytest.raises(NotFoundError, match="no loader serves 'notes'"):
+        inventory.switch(scene, client, "env:tree", representation="notes", loaders=more)
+    with pytest.raises(ValidationError, match="switch needs an item"):
+        inventory.switch(scene, client, "env:tree", loaders=more)
+    with pytest.raises(NotFoundError, match="no loader named 'Nope'"):
+        inventory.switch(scene, client, "env:tree", representation="abc", loaders=more, loader="Nope")
+    assert _snapshot(scene) == before
+    # the new loader fails half-way: the old content is put back as it was
+    bad = client.get_revision("kref://show/assets/hero.model?r=3")
+    (tmp_path / "bad.abc").write_text("fail")
+    bad.create_artifact("broken", str(tmp_path / "bad.abc"))
+    with pytest.raises(RuntimeError, match="cannot read this cache"):
+        inventory.switch(scene, client, "env:hero", "kref://show/assets/hero.model", loaders=more,
+                         representation="broken", loader="CacheLoader")  # fmt: skip
+    assert _snapshot(scene) == before
+
+
+def test_prepare_then_apply_does_the_store_work_first(scene, client, more, calls) -> None:
+    containers = scene.ls_containers()
+    plan = inventory.prepare_update(scene, client, containers, "latest", more)
+    assert len(calls) == 1 and scene.content["hero"]["revision"] == 1  # the scene is untouched
+    assert [c.container.key for c in plan.changes] == ["env:hero"]
+    assert plan.unchanged == {"env:tree": "already current (r2)", "env:rock": "already current (r1)"}
+    assert [inventory.apply(scene, c).revision for c in plan.changes] == [3]
+    switch = inventory.prepare_switch(scene, client, containers, "kref://show/assets/tree.model", 1, more)
+    assert len(calls) == 2 and not switch.failed and not switch.unchanged
+    assert sorted(c.container.key for c in switch.changes) == ["env:hero", "env:rock", "env:tree"]
+    assert scene.content["rock"]["item"] == "kref://show/assets/rock.model"  # still nothing applied

@@ -283,12 +283,7 @@ def session(
 
 
 MENU = ["Create...", "Load...", "Publish", "Publish (repair first)", "Inventory", "Update all"]
-TOOLS = [  # the order of splice.tools.hosting.LABELS
-    *(["Creator..."] if "creator" in splice.tools.available() else []),
-    "Loader...",
-    "Scene Inventory...",
-    *(["Publisher..."] if "publisher" in splice.tools.available() else []),
-]
+TOOLS = ["Creator...", "Loader...", "Scene Inventory...", "Publisher...", "Workfiles..."]  # hosting.LABELS
 
 
 def _houdini_tool_strip() -> dict[str, Callable[[], Any]]:
@@ -498,7 +493,7 @@ def test_create_checks_kind_name_and_representations_before_the_scene_changes() 
         assert made.options == {"members": ["hero"], "representations": ["abc", "ma"]}
         assert told == ["hero will publish kref://show/assets/hero.model (abc, ma)"]
         empty = actions.create("model", "prop", tell, offered=offered, use_selection=False)
-        assert empty.options == {}
+        assert empty.options == {"members": []}  # starts empty, as asked
     finally:
         current.uninstall()
 

@@ -166,6 +166,12 @@ def unknown_in(command: str, root: argparse.ArgumentParser) -> list[str]:
     parsers, problems = [root], []
     words = _words(command)
     while words and _subparsers(parsers[0]):
+        if words[0].startswith("-"):  # a global option before the command: --db URL, --json
+            option = next((a for a in parsers[0]._actions if words[0] in a.option_strings), None)
+            if option is None:
+                return [f"{command!r}: splice has no option {words[0]}"]
+            words = words[1 if option.nargs == 0 else 2 :]
+            continue
         names = words[0].strip("[]").split("|")
         choices = _subparsers(parsers[0])
         if not all(name in choices for name in names):
@@ -196,5 +202,6 @@ def test_the_command_check_catches_a_stale_option() -> None:
     assert unknown_in("splice ls --revision", root)  # a typo the docs could carry
     assert unknown_in("splice frobnicate KREF", root)
     assert unknown_in("splice tag / untag REV TAG", root) == []
+    assert unknown_in("splice --db URL --json ls", root) == [] and unknown_in("splice --dbx URL ls", root)
     assert list(command_lines("```\nsplice init | demo\nsplice ls   splice show KREF\n```")) == [
         "splice init | demo", "splice ls", "splice show KREF"]

@@ -78,6 +78,49 @@ def test_the_runtime_imports_in_another_python_without_dvc(tmp_path: Path) -> No
     assert where == str(folder / "splice" / "__init__.py") and no_dvc and executable == SYSTEM_PYTHON
 
 
+def test_blenders_runtime_brings_qt_and_the_dccs_that_ship_pyside_get_only_qtpy(tmp_path: Path) -> None:
+    if not os.path.exists(SYSTEM_PYTHON):
+        pytest.skip("needs a second Python (the system's)")
+    python = dcc_python("system", None, SYSTEM_PYTHON, configured=SYSTEM_PYTHON)
+    settings = {"root": str(tmp_path)}
+
+    def qt_of(runtime_path: Path) -> dict[str, str]:
+        packages = json.loads((runtime_path / MANIFEST).read_text())["packages"]
+        pairs = (p.split("==") for p in packages)
+        return {
+            n.lower().replace("_", "-"): v for n, v in pairs if n.lower() in ("qtpy", "pyside6_essentials")
+        }
+
+    blender = runtime_for(python, settings, "blender 3.4.1", "blender").path
+    maya = runtime_for(python, settings, "maya 2025", "maya").path
+    plain = runtime_for(python, settings, "an app").path  # no splice host: no tools, no Qt
+    bare = runtime_for(python, {**settings, "qt": "none"}, "blender 3.4.1", "blender").path
+    assert len({blender, maya, plain, bare}) == 4  # what goes in is in the digest: none reused
+    got = qt_of(blender)
+    assert set(got) == {"qtpy", "pyside6-essentials"}
+    assert (6, 6) <= tuple(int(n) for n in got["pyside6-essentials"].split(".")[:2]) < (6, 12)  # the gui pin
+    assert set(qt_of(maya)) == {"qtpy"}  # Maya's own PySide stays the one it imports
+    assert qt_of(plain) == {} and qt_of(bare) == {}
+    # Blender's Python (here: the system's) opens a Qt window from its runtime alone; QT_API: the
+    # runtime's PySide6, as the Blender host asks qtpy for (Debian's Python may have PySide2)
+    code = (
+        "import json; from qtpy import API_NAME, QtWidgets; app = QtWidgets.QApplication([]);"
+        "w = QtWidgets.QLabel('splice'); w.show(); app.processEvents();"
+        "print(json.dumps([API_NAME, w.isVisible(), QtWidgets.__file__]))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "QT_"))}
+    out = subprocess.run(
+        [SYSTEM_PYTHON, "-c", code],
+        env={**env, "PYTHONPATH": str(blender), "QT_QPA_PLATFORM": "offscreen", "QT_API": "pyside6"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    api, visible, where = json.loads(out.stdout.splitlines()[-1])
+    assert api == "PySide6" and visible and where.startswith(str(blender))
+
+
 def test_made_from_the_studios_wheels_without_any_index(wheels: Path, tmp_path: Path) -> None:
     settings = {"root": str(tmp_path / "rt"), "no_index": True, "find_links": [str(wheels)]}
     runtime = runtime_for(OTHER, settings, "maya 2024")
@@ -117,6 +160,10 @@ def test_bad_runtime_settings_and_old_pythons_are_refused_with_what_is_allowed(t
         runtime_for(OTHER, {"find_links": "x"}, "app")
     with pytest.raises(ConfigError, match=r"runtime.no_index must be true or false, got 'yes'"):
         runtime_for(OTHER, {"no_index": "yes"}, "app")
+    with pytest.raises(
+        ConfigError, match=r'runtime.qt must be "auto", "pyside6", "qtpy" or "none", got .yes.'
+    ):
+        runtime_for(OTHER, {"qt": "yes"}, "app", "blender")
     with pytest.raises(
         LaunchError, match=r"blender 2.79 embeds Python 3.7 \(probe\); splice runs on Python 3.10"
     ):

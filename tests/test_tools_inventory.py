@@ -98,21 +98,23 @@ def click_rows(qtbot, win, keys: list[str]) -> None:
     from qtpy import QtCore
 
     for i, key in enumerate(keys):
-        row = next(r for r in range(win.table.rowCount()) if win.table.item(r, 0).text() == key)
-        rect = win.table.visualItemRect(win.table.item(row, 0))
+        row = win.rows.position(key)
+        assert row >= 0, f"{key} is not shown"
+        rect = win.table.visualRect(win.rows.index(row, 0))
         modifier = QtCore.Qt.KeyboardModifier.ControlModifier if i else QtCore.Qt.KeyboardModifier.NoModifier
         qtbot.mouseClick(win.table.viewport(), QtCore.Qt.MouseButton.LeftButton, modifier, rect.center())
-    order = [win.table.item(r, 0).text() for r in range(win.table.rowCount())]
+    order = win.shown_keys()
     assert win.selected_keys() == sorted(keys, key=order.index)
 
 
 def shown(win) -> dict[str, tuple[str, ...]]:
-    return {
-        win.table.item(r, 0).text(): tuple(
-            win.table.item(r, c).text() for c in range(win.table.columnCount())
-        )
-        for r in range(win.table.rowCount())
-    }
+    """What the table shows, row by row (its model's display text), by container key."""
+    model = win.table.model()
+    rows = {}
+    for r in range(model.rowCount()):
+        cells = tuple(model.data(model.index(r, c)) for c in range(model.columnCount()))
+        rows[cells[0]] = cells
+    return rows
 
 
 @pytest.fixture
@@ -297,3 +299,218 @@ def test_show_refuses_an_unknown_tool(qtbot, show: Show) -> None:
     assert "inventory" in splice.tools.available()
     with pytest.raises(NotFoundError, match="no splice tool 'nope'"):
         splice.tools.show("nope", show.host(), show.client)
+
+
+TEXT_LOADER = '''
+from splice.pipeline import Container, Loader
+
+
+class TextLoader(Loader):
+    """Reads a .txt representation; it has no switch, so a switch to it removes and loads."""
+
+    representations = ("txt",)
+    hosts = ("memory",)
+
+    def load(self, host, revision, representation, path, name, namespace):
+        host.content[f"{namespace}:{name}"] = {"text": path.read_text()}
+        kref = str(revision.item_kref.with_revision(revision.number))
+        return host.write_container(Container(name, kref, self.name, representation, namespace))
+
+    def remove(self, host, container):
+        del host.content[container.key]
+'''
+
+
+def store_file(show: Show, revision: splice.Revision, name: str, filename: str, text: str) -> None:
+    path = show.root / filename
+    path.write_text(text)
+    splice.files.store(revision, name, path)
+
+
+def click_item(qtbot, widget, node) -> None:
+    from qtpy import QtCore
+
+    rect = widget.visualItemRect(node)
+    qtbot.mouseClick(widget.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def switch_dialog(qtbot, win):
+    """Click Switch…: the dialog lists the items of the selection's kind (in a worker)."""
+    click(qtbot, win.switch_button)
+    dialog = win.switch_dialog
+    assert dialog is not None and dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.items.count() > 1, timeout=30_000)
+    qtbot.waitUntil(lambda: dialog.representation.count() > 0, timeout=30_000)
+    return dialog
+
+
+def test_switch_to_another_item_of_the_kind_by_clicks(window, qtbot, show: Show) -> None:
+    win, host, _hero, tree = window
+    crate = show.client.get_project("show").create_space("props").create_item("crate", "model")
+    store_file(show, crate.create_revision(), "json", "crate.json", '{"crate": 1}')
+
+    click_rows(qtbot, win, [tree])
+    dialog = switch_dialog(qtbot, win)
+    listed = [dialog.items.item(i).data(256) for i in range(dialog.items.count())]
+    assert listed == ["", "kref://show/assets/hero.model", TREE, "kref://show/props/crate.model"]  # any space
+    assert TEXTURE not in listed  # another kind
+    qtbot.keyClicks(dialog.search, "her")
+    assert [dialog.items.item(i).data(256) for i in range(dialog.items.count())] == ["", HERO]
+    with qtbot.waitSignal(dialog.described, timeout=30_000):
+        click_item(qtbot, dialog.items, dialog.items.item(1))
+    assert dialog.chosen_item() == HERO
+    assert dialog.representation.itemText(1) == "json — JsonLoader"
+    if SCREENSHOTS:
+        from splice.tools.common import screenshot
+
+        dialog.resize(560, 400)
+        screenshot(dialog, REPO / "docs" / "images" / "inventory_switch.png")
+    with qtbot.waitSignal(win.refreshed, timeout=30_000):
+        click(qtbot, dialog.ok)
+    switched = host.read_container(tree)
+    assert switched.kref == f"{HERO}?r=2" and switched.key == tree  # same name and namespace
+    assert host.content[tree] == {"hero": 2}  # the loader switched the content
+    assert shown(win)[tree][1:3] == (HERO, "r2") and win.state_of(tree) == "current"
+    assert f"Switched 1: {tree}" in win.status.text() and not win.status.is_error
+    assert win.selected_keys() == [tree]  # still selected after the refresh
+
+    # an item of another space
+    dialog = switch_dialog(qtbot, win)
+    qtbot.keyClicks(dialog.search, "crate")
+    click_item(qtbot, dialog.items, dialog.items.item(1))
+    with qtbot.waitSignal(win.refreshed, timeout=30_000):
+        click(qtbot, dialog.ok)
+    assert host.read_container(tree).kref == "kref://show/props/crate.model?r=1"
+    assert host.content[tree] == {"crate": 1}
+
+    # at a revision number typed in "At"
+    dialog = switch_dialog(qtbot, win)
+    dialog.pick_item(HERO)
+    dialog.at.setText("1")
+    with qtbot.waitSignal(win.refreshed, timeout=30_000):
+        click(qtbot, dialog.ok)
+    assert host.read_container(tree).kref == f"{HERO}?r=1" and host.content[tree] == {"hero": 1}
+
+
+def test_switch_the_representation_reloads(qtbot, show: Show, scene) -> None:
+    host, hero, _tree = scene
+    folder = show.root / "text_loaders"
+    folder.mkdir()
+    (folder / "text.py").write_text(TEXT_LOADER)
+    show.loaders.update(splice.pipeline.discover_loaders([folder]))
+    revision = publish_json(show, HERO, {"hero": 3}, "with a proxy")
+    store_file(show, revision, "proxy", "hero_proxy.json", '{"hero": "proxy"}')
+    store_file(show, revision, "notes", "hero_notes.txt", "hero notes")
+    store_file(show, revision, "scene", "hero.usd", "#usda 1.0")
+    splice.pipeline.update(host, show.client, hero, "latest", show.loaders)
+    win = open_window(qtbot, show, host)
+    qtbot.addWidget(win)
+
+    click_rows(qtbot, win, [hero])
+    dialog = switch_dialog(qtbot, win)
+    assert dialog.chosen_item() is None  # "(keep)": the representations of the revision held
+    reps = {dialog.representation.itemData(i): i for i in range(dialog.representation.count())}
+    assert set(reps) == {"", "json", "proxy", "notes", "scene"}
+    choices = dialog.representation.model()
+    assert not choices.item(reps["scene"]).isEnabled()  # no loader here for a .usd: greyed out
+    assert "no loader in memory" in dialog.representation.itemText(reps["scene"])
+    dialog.pick_representation("proxy")
+    with qtbot.waitSignal(win.refreshed, timeout=30_000):
+        click(qtbot, dialog.ok)
+    assert host.content[hero] == {"hero": "proxy"}  # the JsonLoader read the proxy file
+    assert shown(win)[hero][4:] == ("JsonLoader", "proxy", "current")
+
+    # a representation another loader serves: removed, then loaded by it in the same namespace
+    with qtbot.waitSignal(win.refreshed, timeout=30_000):
+        win.switch_selected(representation="notes")
+    container = host.read_container(hero)
+    assert (container.key, container.loader, container.representation) == (hero, "TextLoader", "notes")
+    assert host.content[hero] == {"text": "hero notes"} and container.kref == f"{HERO}?r=3"
+
+    # one that no loader here serves: refused in red, nothing changes
+    before = [c.to_dict() for c in host.ls_containers()], dict(host.content)
+    with qtbot.waitSignal(win.refreshed, timeout=30_000):
+        win.switch_selected(representation="scene")
+    assert win.status.is_error and "no loader serves 'scene'" in win.status.text()
+    assert ([c.to_dict() for c in host.ls_containers()], dict(host.content)) == before
+    win.close()
+
+
+def test_switch_to_another_kind_is_refused(window, qtbot, show: Show) -> None:
+    win, host, hero, _tree = window
+    texture = load(show, host, f"{TEXTURE}?t=latest")
+    with qtbot.waitSignal(win.refreshed, timeout=30_000):
+        click(qtbot, win.refresh_button)
+    before = [c.to_dict() for c in host.ls_containers()], dict(host.content)
+
+    click_rows(qtbot, win, [hero, texture])
+    dialog = switch_dialog(qtbot, win)
+    assert "holds model and texture items" in dialog.status.text() and dialog.status.is_error
+    click_item(qtbot, dialog.items, dialog.items.item(2))  # the tree, a model
+    with qtbot.waitSignal(win.failed, timeout=30_000) as blocker:
+        click(qtbot, dialog.ok)
+    assert "switch keeps the kind" in blocker.args[0] and texture in blocker.args[0]
+    assert win.status.is_error and win.status.text() == blocker.args[0]
+    assert ([c.to_dict() for c in host.ls_containers()], dict(host.content)) == before
+    with qtbot.waitSignal(win.failed, timeout=30_000):
+        win.switch_selected(item=TEXTURE)  # a texture for the hero model, typed
+    assert ([c.to_dict() for c in host.ls_containers()], dict(host.content)) == before
+    assert win.update_button.isEnabled()  # ready for another try
+
+
+def test_update_fetches_off_the_ui_thread_then_applies_on_it(window, qtbot, show: Show, monkeypatch) -> None:
+    import threading
+
+    win, host, hero, tree = window
+    publish_json(show, HERO, {"hero": 3}, "lookdev")
+    publish_json(show, TREE, {"tree": 2}, "leaves")
+    with qtbot.waitSignal(win.refreshed, timeout=30_000):
+        click(qtbot, win.refresh_button)
+    threads: dict[str, int] = {}
+    prepare, apply = win.model.prepare_update, win.model.apply
+
+    def recording_prepare(containers, want=None):
+        threads["prepare"] = threading.get_ident()
+        return prepare(containers, want)
+
+    def recording_apply(plan):
+        threads["apply"] = threading.get_ident()
+        return apply(plan)
+
+    monkeypatch.setattr(win.model, "prepare_update", recording_prepare)
+    monkeypatch.setattr(win.model, "apply", recording_apply)
+    click_rows(qtbot, win, [hero, tree])
+    with qtbot.waitSignal(win.refreshed, timeout=30_000):
+        click(qtbot, win.update_button)
+        assert win.busy and not win.update_button.isEnabled()  # the fetch runs; the window is live
+    assert threads["prepare"] != threading.get_ident()  # the store's work: a worker
+    assert threads["apply"] == threading.get_ident()  # the scene's change: the UI thread
+    assert host.content[hero] == {"hero": 3} and host.content[tree] == {"tree": 2}
+    assert f"Updated 2: {hero}, {tree}" in win.status.text()
+    assert win.selected_keys() == [hero, tree]  # kept across the refresh
+
+
+def test_the_filter_box_and_sorting(window, qtbot, show: Show) -> None:
+    from qtpy import QtCore
+
+    win, host, hero, tree = window
+    texture = load(show, host, f"{TEXTURE}?t=latest")
+    with qtbot.waitSignal(win.refreshed, timeout=30_000):
+        click(qtbot, win.refresh_button)
+    assert win.shown_keys() == sorted([hero, tree, texture])
+    click_rows(qtbot, win, [hero, tree])
+    qtbot.keyClicks(win.search, "TRE")
+    assert win.shown_keys() == [tree] and win.selected_keys() == [tree]
+    win.search.clear()
+    assert win.shown_keys() == sorted([hero, tree, texture])
+    assert win.selected_keys() == [tree]  # actions work on what is shown: a hidden row is dropped
+    qtbot.keyClicks(win.search, "*.texture")
+    assert win.shown_keys() == [texture]
+    win.search.clear()
+    click_rows(qtbot, win, [hero])
+    win.table.sortByColumn(0, QtCore.Qt.SortOrder.DescendingOrder)  # a click on the header
+    assert win.shown_keys() == sorted([hero, tree, texture], reverse=True)
+    assert win.selected_keys() == [hero]  # the selection follows its rows
+    with qtbot.waitSignal(win.refreshed, timeout=30_000):
+        click(qtbot, win.refresh_button)
+    assert win.shown_keys() == sorted([hero, tree, texture], reverse=True)  # the order stays

@@ -1,6 +1,7 @@
 """The Loader window, offscreen (pytest-qt), on a MemoryHost and a real store: pick the
 project, a space, search, pick an item, its revision and representation, Load; load two
-at once and see them marked; an item no loader serves here says so and loads nothing."""
+at once and see them marked; an item no loader serves here says so and loads nothing; a
+revision's thumbnail; a tag as it was at a time; a choice of loaders."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from host_support import Show, make_show
 
 import splice
 import splice.files
-from splice.pipeline import MemoryHost
+from splice.pipeline import MemoryHost, thumbnails
 from splice.tools.loader_model import LoaderModel, LoadRequest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -47,6 +48,27 @@ PUBLISHES = [  # item, kind, [(artist, comment, tags)], representations
 ]
 
 
+THUMBNAILED = {("hero", 2), ("hero", 3), ("oak_tree", 2)}  # as a publish in a DCC with a viewport stores
+
+
+def _render(number: int):
+    """A small "viewport" picture: a shaded ball on a floor, a hue per revision."""
+    width, height = thumbnails.SIZE
+    tint = [(230, 120, 60), (80, 170, 230), (120, 200, 110)][number % 3]
+
+    def pixel(x: int, y: int) -> tuple[int, int, int]:
+        dx, dy = (x - width / 2) / 62, (y - height / 2 + 8) / 62
+        if dx * dx + dy * dy <= 1:
+            light = max(0.0, 0.35 + 0.65 * (-(dx * 0.5) - dy * 0.6 + (1 - dx * dx - dy * dy) ** 0.5 * 0.6))
+            return tuple(int(c * light) for c in tint)  # type: ignore[return-value]
+        if y > height * 0.72:
+            return (70, 72, 78) if (x // 20 + y // 20) % 2 else (82, 84, 90)
+        shade = 48 + y // 6
+        return (shade, shade + 4, shade + 12)
+
+    return pixel
+
+
 def _publish(show: Show, tmp_path: Path, space: str, name: str, kind: str, revisions, reps) -> None:
     item = show.client.get_space(space).create_item(name, kind)
     for number, (artist, comment, tags) in enumerate(revisions, 1):
@@ -56,6 +78,11 @@ def _publish(show: Show, tmp_path: Path, space: str, name: str, kind: str, revis
             path.parent.mkdir(exist_ok=True)
             path.write_text(json.dumps({name: {"version": number}}) if rep == "json" else f"ABC {number}")
             splice.files.store(revision, rep, path)
+        if (name, number) in THUMBNAILED:  # named as a publish names it (see splice.files.fetch.resolve)
+            folder = tmp_path / "src" / f"{name}_v{number}"
+            folder.mkdir()
+            png = thumbnails.write_png(folder / "thumbnail.png", *thumbnails.SIZE, _render(number))
+            splice.files.store(revision, thumbnails.ARTIFACT, png, {"role": "thumbnail"})
         for tag in tags:
             revision.tag(tag)
 
@@ -224,6 +251,32 @@ def test_browse_search_pick_and_load_one(window, qtbot, show: Show) -> None:
     qtbot.keyClick(win.search, QtCore.Qt.Key.Key_Escape)  # a key that does nothing harmful
 
 
+def test_refresh_shows_what_a_colleague_published_and_keeps_the_place(
+    window, qtbot, show: Show, tmp_path: Path
+) -> None:
+    from qtpy import QtCore
+
+    win, _host = window
+    _pick_project(qtbot, win, "show")
+    _pick_space(qtbot, win, "assets")
+    qtbot.waitUntil(lambda: win.items.topLevelItemCount() == 6)
+    _pick_item(qtbot, win, "hero")
+    assert [row[0] for row in _revision_cells(win)] == ["3", "2", "1"]
+    colleague = splice.Client.open(f"sqlite:///{tmp_path / 'store.db'}", user="ben")
+    try:  # a new revision of hero and a new item, published meanwhile
+        colleague.get_item(HERO).create_revision({"comment": "retopo"})
+        colleague.get_space(ASSETS).create_item("lamp", "model")
+    finally:
+        colleague.close()
+    assert win.items.topLevelItemCount() == 6  # the window does not know yet
+    qtbot.mouseClick(win.refresh_button, QtCore.Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.items.topLevelItemCount() == 7 and not win.busy)
+    qtbot.waitUntil(lambda: win.revisions.rowCount() == 4)
+    assert win.current_item == HERO and win.selected_items() == [HERO]  # still where the artist was
+    assert _revision_cells(win)[0][0] == "4" and _revision_cells(win)[0][4] == "retopo"
+    assert "lamp" in _item_names(win)
+
+
 def test_load_two_items_at_once_then_by_tag(window, qtbot, show: Show) -> None:
     from qtpy import QtCore
 
@@ -332,6 +385,137 @@ def test_opens_at_the_scene_context(qtbot, show: Show) -> None:
     assert (win.current_project, win.current_space) == ("show", ASSETS)
 
 
+def _has_thumbnail(win) -> bool:
+    pixmap = win.thumbnail.pixmap()
+    return pixmap is not None and not pixmap.isNull()
+
+
+def test_the_picked_revisions_thumbnail_is_shown(window, qtbot, show: Show) -> None:
+    win, _host = window
+    _pick_project(qtbot, win, "show")
+    _pick_space(qtbot, win, "assets")
+    _pick_item(qtbot, win, "hero")  # r3, the latest, is picked: it has a thumbnail
+    qtbot.waitUntil(lambda: _has_thumbnail(win) and not win.busy)
+    pixmap = win.thumbnail.pixmap()
+    assert (pixmap.width(), pixmap.height()) == thumbnails.SIZE
+    assert f"{HERO}?r=3" in win.thumbnail.toolTip()
+    assert [win.representations.item(r).data(0x0100) for r in range(win.representations.count())] == [
+        "json",
+        "proxy",
+    ]  # the thumbnail is a picture of the revision, not a representation to load
+
+    _click_revision(qtbot, win, 1)  # r1 has none
+    qtbot.waitUntil(lambda: win.thumbnail.text() == "no thumbnail" and not win.busy)
+    assert not _has_thumbnail(win)
+    _click_revision(qtbot, win, 2)
+    qtbot.waitUntil(lambda: _has_thumbnail(win) and f"{HERO}?r=2" in win.thumbnail.toolTip())
+    # fetched through splice.files into the local cache, verified
+    path = LoaderModel(MemoryHost(), show.client).thumbnail(f"{HERO}?r=2")
+    assert path is not None and thumbnails.png_size(path) == thumbnails.SIZE
+    assert str(splice.files.checkouts_dir()) in str(path)
+
+
+def test_as_it_was_at_loads_where_the_tag_pointed_then(window, qtbot, show: Show) -> None:
+    from qtpy import QtCore
+
+    from splice.times import now_stamp
+
+    win, host = window
+    then = now_stamp()  # "approved" is on hero r2
+    show.client.get_revision(f"{HERO}?r=3").tag("approved")  # the supervisor moves it
+    _pick_project(qtbot, win, "show")
+    _pick_space(qtbot, win, "assets")
+    _pick_item(qtbot, win, "hero")
+    win.at.setFocus()
+    qtbot.keyClicks(win.at, "by tag: approved")
+    qtbot.waitUntil(lambda: win.at.currentData(0x0100) == "approved")
+
+    qtbot.keyClicks(win.as_of, then)
+    qtbot.keyClick(win.as_of, QtCore.Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: win.marked_revision == 2 and not win.busy)
+    cells = _revision_cells(win)
+    assert cells[1][0] == "2" and "◀ approved then" in cells[1][1] and "◀" not in cells[0][1]
+    assert win.revisions.item(1, 0).font().bold() and "was on r2" in win.status.text()
+    report = _press_load(qtbot, win)
+    assert report.ok and [c.kref for c in report.loaded] == [f"{HERO}?r=2"]  # not r3, where it is now
+
+    win.as_of.clear()  # now: the tag is on r3
+    qtbot.waitUntil(lambda: win.marked_revision is None and not win.busy)
+    assert all("◀" not in row[1] for row in _revision_cells(win))
+    report = _press_load(qtbot, win)
+    assert report.ok and [c.kref for c in report.loaded] == [f"{HERO}?r=3"]
+
+    qtbot.keyClicks(win.as_of, "200001011200")  # before anything was approved: YYYYMMDDHHMM works
+    qtbot.keyClick(win.as_of, QtCore.Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "No revision of" in win.status.text() and not win.busy)
+    assert win.marked_revision is None
+
+    win.as_of.setText("last tuesday")  # what cannot be read is said, and nothing loads
+    qtbot.keyClick(win.as_of, QtCore.Qt.Key.Key_Return)
+    assert "YYYYMMDDHHMM" in win.status.text() and "c62828" in win.status.styleSheet()
+    before = len(host.ls_containers())
+    qtbot.mouseClick(win.load_button, QtCore.Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not win.busy)
+    assert "YYYYMMDDHHMM" in win.status.text() and len(host.ls_containers()) == before
+
+
+def test_the_model_resolves_a_tag_as_it_was(show: Show) -> None:
+    from splice.errors import ValidationError
+    from splice.times import now_stamp
+
+    model = LoaderModel(MemoryHost(), show.client, show.loaders)
+    then = now_stamp()
+    show.client.get_revision(f"{HERO}?r=1").tag("approved")
+    assert (
+        model.tagged_at(HERO, "approved", then) == 2 and model.tagged_at(HERO, "approved", now_stamp()) == 1
+    )
+    assert model.tagged_at(HERO, "approved", "200001011200") is None
+    assert model.as_of("") is None and model.as_of("203001011200") == "2030-01-01T12:00:59.999999Z"
+    with pytest.raises(ValidationError, match="YYYYMMDDHHMM"):
+        model.as_of("soon")
+    with pytest.raises(ValidationError, match="needs a tag"):
+        model.requests([HERO], time=then)
+    [request] = model.requests([HERO], tag="approved", time=then)
+    assert model.prepare([request]) == {} and model.load([request]).loaded[0].kref == f"{HERO}?r=2"
+
+
+def test_the_artist_chooses_among_several_loaders(qtbot, show: Show) -> None:
+    from splice.tools.loader import LoaderWindow
+
+    json_loader = show.loaders["JsonLoader"]
+
+    class JsonAsText(json_loader):  # a second loader serving json in this host
+        name = "JsonAsText"
+
+        def load(self, host, revision, representation, path, name, namespace):
+            container = super().load(host, revision, representation, path, name, namespace)
+            host.content[container.key] = {"text": path.read_text()}
+            return container
+
+    host = MemoryHost()
+    win = LoaderWindow(host, show.client, loaders={**show.loaders, "JsonAsText": JsonAsText})
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.project.count() > 1 and not win.busy)
+    _pick_project(qtbot, win, "show")
+    _pick_space(qtbot, win, "assets")
+    _pick_item(qtbot, win, "hero")
+    assert not win.loader.isEnabled()  # no representation picked yet
+    _click_representation(qtbot, win, "json")
+    assert win.loader.isEnabled()
+    assert [win.loader.itemData(i, 0x0100) for i in range(win.loader.count())] == ["JsonAsText", "JsonLoader"]
+    default = win.loader.itemData(0, 0x0100)
+    other = win.loader.itemData(1, 0x0100)
+    assert win.loader.itemText(0) == f"{default} (default)"
+    win.loader.setCurrentIndex(1)
+    [request] = win.requests()
+    assert request.loader == other
+    report = _press_load(qtbot, win)
+    assert report.ok and report.loaded[0].loader == other
+    _click_representation(qtbot, win, "proxy")  # nothing serves it: nothing to choose
+    assert win.loader.count() == 0 and not win.loader.isEnabled()
+
+
 def test_screenshot(window, qtbot, show: Show, tmp_path: Path) -> None:
     from splice.tools.loader import screenshot
 
@@ -348,6 +532,7 @@ def test_screenshot(window, qtbot, show: Show, tmp_path: Path) -> None:
     _click_representation(qtbot, win, "json")
     report = _press_load(qtbot, win)
     assert report.ok, report.summary()
+    qtbot.waitUntil(lambda: _has_thumbnail(win))
     shot = screenshot(win, tmp_path / "loader.png")
     assert shot.stat().st_size > 10_000
     if SCREENSHOTS:

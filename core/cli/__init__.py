@@ -21,7 +21,21 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from ..errors import SpliceError
-from . import bundles, demo, events, files, graph, launch, nodes, packages, scenes, server, traversal
+from . import (
+    bundles,
+    demo,
+    events,
+    files,
+    graph,
+    launch,
+    nodes,
+    packages,
+    scenes,
+    server,
+    sync,
+    traversal,
+    usd,
+)
 from .common import DB_HELP, JSON_HELP, PROG, USER_HELP, Register, adder
 
 __all__ = ["PROG", "TOPICS", "build_parser", "main"]
@@ -34,10 +48,12 @@ TOPICS: tuple[Register, ...] = (
     events.register,
     graph.register,  # the graph as DOT or SVG
     server.register,  # serve and the server admin tools: token, user, role, tenant
+    sync.register,  # sync status, sync pull: the local replica of a server
     packages.register,  # package, workspace
     files.register,  # store, pull, push, ingest, derive, status
     scenes.register,  # publish, load, inventory
     launch.register,  # env, launch, apps, runtime, launcher
+    usd.register,  # usd list, usd resolve
     demo.register,
 )
 

@@ -40,12 +40,15 @@ def meta_pair(text: str) -> tuple[str, str]:
 
 
 def positive(text: str) -> int:
+    from ..validate import MAX_INT  # what every store holds
+
     try:
         value = int(text)
-    except ValueError:
+    except ValueError:  # not a number, or thousands of digits
         value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    if not 1 <= value <= MAX_INT:
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to {MAX_INT}, got {shown!r}")
     return value
 
 
@@ -54,8 +57,9 @@ def seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         value = -1.0
-    if not value >= 0:
-        raise argparse.ArgumentTypeError(f"expected seconds >= 0, got {text!r}")
+    if not 0 <= value < float("inf"):  # NaN and inf too: a wait must end
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise argparse.ArgumentTypeError(f"expected a finite number of seconds >= 0, got {shown!r}")
     return value
 
 

@@ -47,6 +47,18 @@ def register(sub: Any, add: Add) -> None:
     p.add_argument("--to", default=".", metavar="DIR", help="where to place them (default: here)")
     p.add_argument("--link", action="store_true", help="hard-link from the cache instead of copying")
     p.add_argument("--no-dvc", action="store_true", help="do not write .dvc/config and NAME.dvc files")
+    way = p.add_mutually_exclusive_group()
+    way.add_argument(
+        "--force",
+        action="store_true",
+        help="replace what is in the way (a file where a folder goes or the reverse, a symbolic link "
+        "itself, a locally changed file); keep other files beside the pulled ones",
+    )
+    way.add_argument(
+        "--clean",
+        action="store_true",
+        help="as --force, and remove what is not part of the revision from each pulled folder",
+    )
     progress(p)
     p = add(sub, "push", cmd_push, "send what the file store lacks of a revision's files")
     p.add_argument("kref", metavar="KREF")
@@ -62,8 +74,12 @@ def register(sub: Any, add: Add) -> None:
     p.add_argument("--name", help="artifact name (default: the source's file name)")
     p.add_argument("--meta", metavar="KEY=VALUE", action="append", help="metadata (repeatable)")
     progress(p)
-    p = add(sub, "derive", cmd_derive,
-            "run the item's declared stages (dvc pipelines) and store their outputs on the revision")
+    p = add(
+        sub,
+        "derive",
+        cmd_derive,
+        "run the item's declared stages (dvc pipelines) and store their outputs on the revision",
+    )
     p.add_argument("kref", metavar="REV_KREF")
     progress(p)
     p = add(
@@ -119,6 +135,8 @@ def cmd_pull(client: Client, args: argparse.Namespace) -> int:
         link=args.link,
         progress=_progress(args),
         dvc_files=not args.no_dvc,
+        force=args.force,
+        clean=args.clean,
         client=client,
     )
     if args.json:
@@ -170,8 +188,17 @@ def cmd_derive(client: Client, args: argparse.Namespace) -> int:
 
     done = files.derive(client.get_revision(args.kref), progress=_progress(args))
     if args.json:
-        print_json([{"stage": d.stage, "ran": d.ran, "kref": d.artifact.kref,
-                "content_hash": d.artifact.metadata.get("content_hash")} for d in done])
+        print_json(
+            [
+                {
+                    "stage": d.stage,
+                    "ran": d.ran,
+                    "kref": d.artifact.kref,
+                    "content_hash": d.artifact.metadata.get("content_hash"),
+                }
+                for d in done
+            ]
+        )
     else:
         for d in done:
             state = "ran" if d.ran else "up to date"

@@ -11,7 +11,7 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any
 
-from .common import Add, print_json
+from .common import Add, print_json, seconds
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -67,7 +67,7 @@ def register(sub: Any, add: Add) -> None:
     p.add_argument("--dry-run", action="store_true", help="resolve and save, start nothing")
     p.add_argument(
         "--watch",
-        type=float,
+        type=seconds,
         default=None,
         metavar="SECONDS",
         help="wait this long for an app that cannot start, to report it (default: 3; 0: do not wait)",
@@ -241,10 +241,11 @@ def cmd_runtime(args: argparse.Namespace) -> int:
         if not re.fullmatch(r"3\.\d+", args.python):
             raise ValidationError(f"--python must be a Python version such as 3.11, not {args.python!r}")
         what, python = "the app", DccPython(args.python, "--python")
+    host = chosen.host if args.app else None  # [runtime] qt = "auto" brings PySide6 to Blender
     if args.out:
-        folder, made = build(Path(args.out).absolute(), python, config.runtime, what), True
+        folder, made = build(Path(args.out).absolute(), python, config.runtime, what, host), True
     else:
-        runtime = runtime_for(python, config.runtime, what)
+        runtime = runtime_for(python, config.runtime, what, host)
         folder, made = runtime.path, runtime.made
     if args.json:
         print_json(

@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .common import Add, print_json
+from .common import Add, print_json, seconds
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -84,7 +84,8 @@ def register(sub: Any, add: Add) -> None:
     p.add_argument("kref", metavar="REV_KREF")
     p.add_argument("--under", metavar="KREF", help="only below this project or space (default: anywhere)")
     p = add(psub, "events", cmd_events, "print package.published and package.promoted events")
-    p.add_argument("--timeout", type=float, default=0.0, metavar="S", help="wait S idle seconds (default 0)")
+    p.add_argument("--timeout", type=seconds, default=0.0, metavar="S",
+                   help="wait S idle seconds (default 0)")
 
     ws = add(sub, "workspace", None, "uv workspaces: inputs venv, outputs, build, external_packages")
     wsub = ws.add_subparsers(dest="what", metavar="ACTION", required=True)

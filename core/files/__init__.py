@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from . import fetch as _fetch
 from . import sources as _sources
 from .config import StoreConfig, cache_dir, store_config
-from .errors import ChecksumError, FileStoreError, SourceError
+from .errors import ChecksumError, FileStoreError, SourceError, TargetConflictError, TargetError
 from .fetch import checkouts_dir
 from .hashing import Content, hash_path
 from .publish import store, upload
@@ -54,10 +54,21 @@ def pull(
     link: bool = False,
     progress: bool = False,
     dvc_files: bool = True,
+    force: bool = False,
+    clean: bool = False,
     client: Client | None = None,
 ) -> list[Path]:
     """:func:`splice.files.fetch.pull` with splice's default client unless given one."""
-    return _fetch.pull(kref, to, link=link, progress=progress, dvc_files=dvc_files, client=_client(client))
+    return _fetch.pull(
+        kref,
+        to,
+        link=link,
+        progress=progress,
+        dvc_files=dvc_files,
+        force=force,
+        clean=clean,
+        client=_client(client),
+    )
 
 
 def resolve(
@@ -90,6 +101,8 @@ __all__ = [
     "Stage",
     "StoreConfig",
     "Stored",
+    "TargetConflictError",
+    "TargetError",
     "cache_dir",
     "checkouts_dir",
     "derive",

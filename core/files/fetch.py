@@ -6,6 +6,9 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,9 +16,10 @@ from ..errors import ValidationError
 from ..kref import Kref
 from . import dvcfiles, odb
 from .config import cache_dir
-from .errors import ChecksumError, FileStoreError
+from .errors import ChecksumError, FileStoreError, SourceError, TargetError
+from .folder import FolderStore
 from .hashing import parse_listing
-from .place import place_all
+from .place import Wanted, check_part, check_target, place_all
 from .progress import Bar, callback
 from .records import Stored, select, stored
 
@@ -32,39 +36,72 @@ def _complete(db: Any, oid: str) -> bool:
     return not odb.missing(db, {md5 for _, md5 in pairs})
 
 
-def objects(item: Stored, progress: bool = False) -> tuple[list[tuple[str, str, str]], bool]:
-    """``(relpath, md5, local object path)`` of every file of a stored artifact, fetching
-    into the local cache what is not local yet; and whether they are in the cache."""
+@dataclass(frozen=True)
+class Fetched:
+    """A stored artifact's files, local: ``(relpath or "", md5, object path)`` in ``source``
+    (its folder store, or the local cache)."""
+
+    item: Stored
+    files: list[tuple[str, str, str]]
+    source: FolderStore
+    in_cache: bool
+
+    def held(self, md5: str) -> bool:
+        return os.path.isfile(self.source.oid_to_path(md5))
+
+
+def objects(item: Stored, progress: bool = False) -> Fetched:
+    """The files of a stored artifact, fetching into the local cache what is not local yet."""
     store = odb.open_store(item.store)
-    if odb.is_local(store) and _complete(store, item.oid):
+    if isinstance(store, FolderStore) and _complete(store, item.oid):
         source = store
     else:
         source = odb.open_cache()
         if not _complete(source, item.oid):
             odb.transfer(store, source, item.oid, callback(progress, f"fetching {item.filename}"))
     pairs = parse_listing(odb.read_listing(source, item.oid), item.oid) if item.is_dir else (("", item.oid),)
-    return [(rel, md5, source.oid_to_path(md5)) for rel, md5 in pairs], source is not store
+    files = [(rel, md5, source.oid_to_path(md5)) for rel, md5 in pairs]
+    return Fetched(item, files, source, source is not store)
 
 
 def _filename(item: Stored) -> str:
-    name = item.filename
-    if not name or name in (".", "..") or "/" in name or "\\" in name:
-        raise ValidationError(f"{item.artifact.kref}: filename {name!r} escapes the pull folder")
-    return name
+    try:
+        return check_part(item.filename)
+    except SourceError as exc:
+        raise SourceError(f"{item.artifact.kref}: {exc}; it cannot be pulled") from None
 
 
-def _place(item: Stored, dest: Path, link: bool, progress: bool) -> list[Path]:
-    found, in_cache = objects(item, progress)
+def _place(
+    fetched: Fetched, dest: Path, link: bool, progress: bool, skip: AbstractSet[Path] = frozenset()
+) -> None:
+    item = fetched.item
+    todo, done = [], []  # done: already in place with the right content
+    for f in fetched.files:
+        (done if (dest / f[0] if f[0] else dest) in skip else todo).append(f)
     with Bar(progress, item.size, f"placing {item.filename}") as bar:
+        if done:
+            bar.update(sum(os.path.getsize(f[2]) for f in done))
         try:
-            return place_all(found, dest, link, bar.update)
+            place_all(todo, dest, link, bar.update)
         except FileNotFoundError as exc:
             raise FileStoreError(f"{item.artifact.kref}: an object is missing: {exc.filename}") from None
         except ChecksumError as exc:
-            if in_cache:  # drop bad copies from the cache: the next pull fetches them again
+            if fetched.in_cache:  # drop bad copies from the cache: the next pull fetches them again
                 for path in exc.objects:
                     Path(path).unlink(missing_ok=True)
             raise
+
+
+def _sidecars(root: Path, names: list[str]) -> list[Path]:
+    """The files ``dvc_files`` writes beside the pulled ones; no artifact may be one of them."""
+    paths = [root / ".dvc" / "config", root / ".dvcignore", *(root / f"{n}.dvc" for n in names)]
+    taken = sorted({n for n in names if root / n in paths or n == ".dvc"})
+    if taken:
+        raise ValidationError(
+            f"an artifact is placed as {taken[0]!r}, where splice writes its dvc files: pull "
+            "with dvc_files=False (--no-dvc)"
+        )
+    return paths
 
 
 def pull(
@@ -74,6 +111,8 @@ def pull(
     link: bool = False,
     progress: bool = False,
     dvc_files: bool = True,
+    force: bool = False,
+    clean: bool = False,
     client: Client,
 ) -> list[Path]:
     """Fetch the files of a revision (or of one artifact, ``a=NAME``) and place each
@@ -84,7 +123,19 @@ def pull(
     hard-links from the cache or folder store instead of copying (such files must not be
     edited in place). ``dvc_files`` also writes ``.dvc/config`` and ``<filename>.dvc``, so
     ``dvc status`` / ``dvc pull`` work in ``to`` without splice.
+
+    Nothing is written outside ``to``, and nothing through a symbolic link inside it. What
+    is in the way (a file where a folder goes or the reverse, a link, a file with other
+    content that splice does not hold, files inside a pulled folder that are not part of
+    the revision) raises :class:`~splice.files.errors.TargetConflictError` naming each,
+    before anything is written. ``force`` replaces what is in the way (a link itself, never
+    what it points to) and keeps the extra files; ``clean`` also removes those, so each
+    pulled folder holds exactly the revision's files. Files already in place with the right
+    content are not copied again.
     """
+    for flag, value in (("force", force), ("clean", clean)):
+        if not isinstance(value, bool):
+            raise ValidationError(f"{flag} must be True or False, not {value!r}")
     items = select(client, kref)
     names = [_filename(i) for i in items]
     dupes = sorted({n for n in names if names.count(n) > 1})
@@ -93,16 +144,34 @@ def pull(
             f"{kref}: several artifacts are named {dupes[0]!r} on disk; pull them "
             "one at a time (…&a=NAME) into different folders"
         )
-    folder = Path(to).absolute()
+    try:
+        folder = Path(to).resolve()  # a link at or above ``to`` is the caller's; none below is followed
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise ValidationError(f"pull folder {to!r}: {exc}") from None
+    sidecars = _sidecars(folder, names) if dvc_files else []
+    fetched = [objects(item, progress) for item in items]  # into the cache: nothing in ``to`` yet
+    wanted = [
+        Wanted(folder / name, tuple((rel, md5) for rel, md5, _ in f.files), f.item.is_dir, f.held)
+        for f, name in zip(fetched, names, strict=True)
+    ]
+    plan = check_target(folder, wanted, sidecars, force=force, clean=clean)
+    plan.apply()
     placed = []
-    for item, name in zip(items, names, strict=True):
-        _place(item, folder / name, link, progress)
+    for f, name in zip(fetched, names, strict=True):
+        _place(f, folder / name, link, progress, plan.skip)
         placed.append(folder / name)
         if dvc_files:
-            dvcfiles.write_dvc_file(folder, name, item.oid, item.size, item.nfiles)
+            _dvc_write(dvcfiles.write_dvc_file, folder, name, f.item.oid, f.item.size, f.item.nfiles)
     if dvc_files:
-        dvcfiles.write_config(folder, items[0].store)
+        _dvc_write(dvcfiles.write_config, folder, items[0].store)
     return placed
+
+
+def _dvc_write(write: Callable[..., Any], folder: Path, *args: Any) -> None:
+    try:
+        write(folder, *args)
+    except OSError as exc:
+        raise TargetError(f"cannot write the dvc files in {folder}: {exc.strerror or exc}") from None
 
 
 def checkouts_dir() -> Path:
@@ -110,9 +179,7 @@ def checkouts_dir() -> Path:
     return cache_dir().parent / "checkouts"
 
 
-def resolve(
-    kref: Kref | str, fetch: bool = True, *, progress: bool = False, client: Client
-) -> str:
+def resolve(kref: Kref | str, fetch: bool = True, *, progress: bool = False, client: Client) -> str:
     """The artifact's location; with ``fetch`` (and stored files), a local path to its
     verified files, fetched once per content hash into :func:`checkouts_dir`."""
     c = client
@@ -128,13 +195,21 @@ def resolve(
         return os.fspath(final / name)
     staging = final.with_name(f".{final.name}.{uuid.uuid4().hex[:12]}.splice-tmp")
     try:
-        _place(item, staging / name, False, progress)
+        _place(objects(item, progress), staging / name, False, progress)
         staging.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.rename(staging, final)
         except OSError:
-            if not (final / name).exists():  # not another process winning the race
+            if not final.is_dir():
                 raise
+            # the same content is here already: another process won the race, or another
+            # artifact holds these bytes under another name (added beside it)
+            if not (final / name).exists():
+                try:
+                    os.rename(staging / name, final / name)
+                except OSError:
+                    if not (final / name).exists():
+                        raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return os.fspath(final / name)

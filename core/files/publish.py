@@ -10,7 +10,9 @@ from .. import validate
 from ..kref import check_artifact_name
 from . import odb
 from .config import StoreConfig
+from .errors import SourceError
 from .hashing import Content, hash_path, total_size
+from .place import check_part, check_placeable
 from .progress import Bar, callback
 from .records import Stored, check_writable, content_metadata, project_store
 
@@ -19,8 +21,17 @@ if TYPE_CHECKING:
 
 
 def hash_with_bar(source: Path, progress: bool) -> Content:
+    """The content of a file or folder, refused unless every name in it can be pulled again."""
+    try:
+        check_part(source.name, f"{source}: the name")
+    except SourceError as exc:
+        raise SourceError(f"{exc}; store the file or folder by its own path") from None
     with Bar(progress, total_size(source) if progress else None, f"hashing {source.name}") as bar:
-        return hash_path(source, bar.update)
+        content = hash_path(source, bar.update)
+    for entry in content.entries:
+        if entry.relpath:
+            check_placeable(entry.relpath)  # e.g. a backslash, or a name that is not UTF-8
+    return content
 
 
 def store(

@@ -130,8 +130,9 @@ def derive(
     folder.mkdir(parents=True, exist_ok=True)
     paths: dict[str, str] = {}
     for dep in sorted({d for s in todo for d in s.deps}):
-        [placed] = pull(
-            revision.kref.with_artifact(dep), to=folder, progress=progress, client=revision._client
+        [placed] = pull(  # clean: the stage folder holds exactly this revision's inputs
+            revision.kref.with_artifact(dep), to=folder, progress=progress, clean=True,
+            client=revision._client,
         )
         paths[dep] = placed.name
     (folder / "dvc.yaml").write_text(_yaml(todo, paths), encoding="utf-8")

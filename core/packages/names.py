@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 
+from ..errors import ValidationError
 from ..kref import Kref, check_item_name, check_kind, check_name, to_kref
 from .errors import PackageNameError
 
@@ -84,6 +85,82 @@ def _decode(segment: str, name: str) -> str:
 def normalize(name: str) -> str:
     """PEP 503 normalisation (what pip and uv compare)."""
     return _NORMALIZE.sub("-", name).lower()
+
+
+# -- what an index takes: PEP 508 project names, PEP 427 wheel file names ------------------------
+MAX_PROJECT_NAME = 200  # leaves room for "-<version>-<tags>.whl" in a 255-byte file name
+MAX_FILENAME = 255  # NAME_MAX of the common file systems
+_PROJECT = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\Z")  # PEP 508, ASCII only
+_WHEEL_PROJECT = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?\Z")  # '-' is written '_'
+_BUILD_TAG = re.compile(r"^[0-9][A-Za-z0-9_.]*\Z")
+_TAG = re.compile(r"^[A-Za-z0-9_.]+\Z")
+_SDIST = (".tar.gz", ".zip", ".tar.bz2", ".tar.xz", ".tgz")
+
+
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= 80 else text[:80] + "…")
+
+
+def check_project_name(name: object) -> str:
+    """The PEP 503 normalised form of a PEP 508 project name; anything else is refused."""
+    if not isinstance(name, str) or len(name) > MAX_PROJECT_NAME or not _PROJECT.match(name):
+        shown = _shown(name) if isinstance(name, str) else type(name).__name__
+        raise PackageNameError(
+            f"project name {shown} is not a PEP 508 name: ASCII letters, digits, '.', '_' and '-', "
+            f"starting and ending with a letter or digit, at most {MAX_PROJECT_NAME} characters"
+        )
+    return normalize(name)
+
+
+def check_filename(filename: object, what: str = "file name") -> str:
+    """A plain file name: 1 to 255 characters, no control characters, '/' or '\\', no leading '.'."""
+    if not isinstance(filename, str):
+        raise ValidationError(f"{what} must be a string, not {type(filename).__name__}")
+    if not 0 < len(filename.encode("utf-8", "replace")) <= MAX_FILENAME:
+        raise ValidationError(f"{what} {_shown(filename)} must be 1 to {MAX_FILENAME} bytes long")
+    if re.search(r"[\x00-\x1f\x7f/\\]", filename) or filename.startswith("."):
+        raise ValidationError(
+            f"{what} {_shown(filename)} must be a plain file name: no '/', '\\' or control "
+            "characters, not starting with '.'"
+        )
+    return filename
+
+
+def parse_wheel_filename(filename: object) -> tuple[str, str]:
+    """``(normalised project name, version)`` of a wheel file name
+    (``name-version[-build]-python-abi-platform.whl``, PEP 427 / 491); anything else, an sdist
+    included, is refused with the reason."""
+    from packaging.version import InvalidVersion, Version
+
+    name = check_filename(filename, "wheel file name")
+    if name.endswith(_SDIST):
+        raise ValidationError(f"{_shown(name)} is a source distribution: the index takes wheels only (.whl)")
+    if not name.endswith(".whl"):
+        raise ValidationError(f"{_shown(name)} is not a wheel file name: it must end in .whl")
+    parts = name[: -len(".whl")].split("-")
+    if len(parts) not in (5, 6):
+        raise ValidationError(
+            f"{_shown(name)} is not a wheel file name: name-version[-build]-python-abi-platform.whl "
+            f"(5 or 6 parts separated by '-', not {len(parts)})"
+        )
+    project, version, *tags = parts
+    if len(project) > MAX_PROJECT_NAME or not _WHEEL_PROJECT.match(project):
+        raise PackageNameError(
+            f"{_shown(name)}: project {_shown(project)} is not a PEP 508 name as a wheel writes it: "
+            f"ASCII letters, digits, '.' and '_', starting and ending with a letter or digit, at most "
+            f"{MAX_PROJECT_NAME} characters"
+        )
+    try:
+        Version(version)
+    except InvalidVersion:
+        raise ValidationError(f"{_shown(name)}: version {_shown(version)} is not a PEP 440 version") from None
+    if len(tags) == 4 and not _BUILD_TAG.match(tags.pop(0)):
+        raise ValidationError(f"{_shown(name)}: the build tag must start with a digit (PEP 427)")
+    if not all(_TAG.match(t) for t in tags):
+        raise ValidationError(
+            f"{_shown(name)}: the python, abi and platform tags are ASCII letters, digits, '_' and '.'"
+        )
+    return normalize(project), version
 
 
 def dist_name(kref: Kref | str) -> str:

@@ -37,6 +37,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .errors import PublishedVersionError, RepoError, UnknownRepoError
 from .names import normalize
@@ -209,7 +210,7 @@ def write_simple_index(
 def project_page(name: str, entries: list[Published], href_prefix: str) -> str:
     """The PEP 503 page of one project: a link per wheel, ``#sha256=`` its digest."""
     links = "\n".join(
-        f'    <a href="{html.escape(href_prefix + e.file)}#sha256={e.sha256}" '
+        f'    <a href="{html.escape(href_prefix + quote(e.file))}#sha256={html.escape(e.sha256)}" '
         f'data-requires-python="&gt;=3.7">{html.escape(e.file)}</a><br>'
         for e in sorted(entries, key=lambda e: e.file)
     )
@@ -218,7 +219,7 @@ def project_page(name: str, entries: list[Published], href_prefix: str) -> str:
 
 def root_page(names: list[str]) -> str:
     """The PEP 503 root page: a link per project."""
-    projects = "\n".join(f'    <a href="{n}/">{n}</a><br>' for n in names)
+    projects = "\n".join(f'    <a href="{html.escape(quote(n))}/">{html.escape(n)}</a><br>' for n in names)
     return _page("Simple index", projects)
 
 

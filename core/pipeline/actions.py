@@ -187,7 +187,7 @@ def creation_options(
             f"a {kind} in {host.name} {can}, not {', '.join(unknown)}: "
             + ("choose among those" if allowed else "leave representations empty")
         )
-    options: dict[str, object] = {}
+    options: dict[str, object] = {"members": []}  # without the selection: it starts empty, and says so
     if use_selection:
         selection = host.get_selection()
         if not selection:

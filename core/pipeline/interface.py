@@ -178,6 +178,11 @@ class Host(Protocol):
     Containers are identified by :attr:`Container.key`, instances by their name.
     Methods that look one up raise :class:`splice.errors.NotFoundError` when it is
     missing, and change nothing when they raise.
+
+    Optional (not part of the runtime check, so a host without it is still a Host):
+    ``has_unsaved_changes() -> bool``, whether the scene changed since it was last saved or
+    opened (Maya's ``file -q -modified``). Tools that replace the scene (Workfiles' Open) ask
+    the artist first when it says True; a host without it cannot tell, and they do not ask.
     """
 
     @property
@@ -253,4 +258,12 @@ class Host(Protocol):
 
     def set_selection(self, names: list[str]) -> None:
         """Select exactly ``names``."""
+        ...
+
+    # -- thumbnails -----------------------------------------------------------
+    def capture_thumbnail(self, path: Path) -> Path | None:
+        """Write a small PNG of the scene (the viewport, or a render; about
+        :data:`splice.pipeline.thumbnails.SIZE`) to ``path`` and return its path; ``None``
+        when this host cannot (headless: no viewport), with the reason in the host's
+        ``thumbnail_note``. Publishing stores it as each new revision's ``thumbnail``."""
         ...

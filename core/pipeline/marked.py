@@ -365,3 +365,19 @@ class MarkedHost(ABC, Generic[A]):
         if missing:
             raise NotFoundError(f"no nodes {missing} in the {self.scene_noun}; the selection is unchanged")
         self.api.select(list(names))
+
+    # -- unsaved changes --------------------------------------------------------------------------
+    def has_unsaved_changes(self) -> bool:
+        """Whether the scene changed since it was last saved or opened: the DCC's own flag
+        (``api.is_modified()``). An interface without one cannot tell: True, so that nothing
+        that asks before replacing the scene (Workfiles' Open) loses work unasked."""
+        query = getattr(self.api, "is_modified", None)
+        return bool(query()) if callable(query) else True
+
+    # -- thumbnails -------------------------------------------------------------------------------
+    thumbnail_note = ""  # why the last capture_thumbnail returned None
+
+    def capture_thumbnail(self, path: Path) -> Path | None:
+        """None here: an adapter that can capture its viewport overrides this."""
+        self.thumbnail_note = f"{self.name} does not capture thumbnails"
+        return None

@@ -7,6 +7,7 @@ Scene content is a mapping of names to JSON data (``content``), which loaders fi
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -31,6 +32,7 @@ class MemoryHost:
         self._version = version
         self._file: Path | None = None
         self._reset()
+        self._saved = self._state()  # a new scene has nothing to save
 
     def _reset(self) -> None:
         self._context = Context()
@@ -70,6 +72,18 @@ class MemoryHost:
             "content": self.content,
         }
 
+    def _state(self) -> str:
+        """What a save keeps, as text: context, containers, instances and content (the
+        selection aside: selecting changes no scene, as in a DCC)."""
+        scene = self._scene()
+        del scene["selection"]
+        return json.dumps(scene, sort_keys=True, default=repr)
+
+    def has_unsaved_changes(self) -> bool:
+        """Whether the context, containers, instances or content differ from what was last
+        saved or opened (a change undone by hand is no change)."""
+        return self._state() != self._saved
+
     def save_file(self, path: str | os.PathLike[str] | None = None) -> Path:
         if path is None:
             if self._file is None:
@@ -82,6 +96,7 @@ class MemoryHost:
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, target)
         self._file = target
+        self._saved = self._state()
         return target
 
     def open_file(self, path: str | os.PathLike[str]) -> None:
@@ -111,6 +126,7 @@ class MemoryHost:
         self._selection = selection
         self.content = content
         self._file = source
+        self._saved = self._state()
 
     # -- containers ---------------------------------------------------------
     def ls_containers(self) -> list[Container]:
@@ -168,6 +184,24 @@ class MemoryHost:
         if isinstance(names, str) or not all(isinstance(n, str) for n in names):
             raise ValidationError("selection must be a list of names")
         self._selection = list(names)
+
+    # -- thumbnails -----------------------------------------------------------
+    viewport = False  # a pretend viewport to capture: off, as in a headless publish
+    thumbnail_note = ""
+
+    def capture_thumbnail(self, path: Path) -> Path | None:
+        """With :attr:`viewport` on, a real PNG of :data:`~splice.pipeline.thumbnails.SIZE`
+        whose colour comes from the scene's content (another scene, another picture)."""
+        from .thumbnails import SIZE, write_png
+
+        if not self.viewport:
+            self.thumbnail_note = "headless: no viewport"
+            return None
+        self.thumbnail_note = ""
+        seed = json.dumps(self.content, sort_keys=True, default=str).encode("utf-8")
+        r, g, b = hashlib.sha256(seed).digest()[:3]
+        width, height = SIZE
+        return write_png(path, width, height, lambda x, y: (r * x // width, g * y // height, b))
 
 
 def open_scene(path: str | os.PathLike[str]) -> MemoryHost:

@@ -3,16 +3,22 @@
 Roles are granted per project, or for every project of the tenant (``*``):
 
 ============ ==================================================================
-viewer       read
-artist       + create spaces, items, revisions, artifacts, edges; metadata;
-             ordinary tags; bundle membership
+viewer       read (answers show only projects one may view: :mod:`.results`)
+artist       + create spaces, items, revisions, artifacts, edges; ordinary
+             metadata; ordinary tags; bundle membership
 supervisor   + the protected tags (``published``, ``approved``, ``delivered``),
-             deprecation, deletion
-admin        + projects (create, delete), users, tokens, roles (when granted on ``*``)
+             deprecation, deletion; metadata ``root``, ``packages``, ``workfiles.*``
+admin        + metadata ``files.store*``, ``files.stages``, ``launcher.*`` (on the
+             project); projects (create, delete), users, tokens, roles (on ``*``)
 ============ ==================================================================
 
 A call needs a role on the project of EVERY kref it touches (batch calls
 included); the error names the role needed.
+
+Metadata keys that configure a project for everyone (:data:`CONFIG_KEYS`) need more
+than the artist's role wherever a write carries them (node metadata, attributes, the
+metadata of artifacts, edges, bundle changes, events and batch specs). The embedded
+engine has no roles: whoever opens a store file may write anything in it.
 """
 
 from __future__ import annotations
@@ -28,6 +34,27 @@ from .control import ALL_PROJECTS, ROLES, Principal
 
 PROTECTED_TAGS = frozenset({"published", "approved", "delivered"})
 RANK = {role: i for i, role in enumerate(ROLES)}
+
+# Metadata keys that change what splice does for everyone on a project: the role that may
+# write (set or delete) each. A name ending in '.' is a family of keys; 'files.store' also
+# covers its options 'files.store.<option>'.
+CONFIG_KEYS: dict[str, str] = {
+    "files.store": "admin",  # where every artist's files are stored (splice.files.config)
+    "files.store.": "admin",  # dvc remote options of that store (endpointurl, ...)
+    "files.stages": "admin",  # shell commands `splice derive` runs (splice.files.stages)
+    "launcher.": "admin",  # launcher.config / launcher.toml: apps, env, hooks, repos
+    "workfiles.": "supervisor",  # where every DCC saves work files (root, template)
+    "root": "supervisor",  # the {root} of every launch of the project (launcher)
+    "packages": "supervisor",  # asset packages installed in every launch of a space
+}
+
+
+def config_role(key: str) -> str | None:
+    """The role needed to write metadata ``key``; ``None`` for ordinary keys."""
+    role = CONFIG_KEYS.get(key)
+    if role is None and "." in key:
+        role = next((r for name, r in CONFIG_KEYS.items() if name[-1] == "." and key.startswith(name)), None)
+    return role
 
 
 def role_on(principal: Principal, project: str) -> str | None:
@@ -95,6 +122,41 @@ def _spec_needs(spec: RevisionSpec) -> Iterable[tuple[str | None, str]]:
         yield edge.target.project, "viewer"
 
 
+def _written_keys(kind: str, value: Any) -> Iterable[tuple[str | None, str]]:
+    """``(project or None for the call's own, key)`` of each metadata key an argument writes."""
+    if kind in ("metadata", "attr_key"):
+        yield from ((None, k) for k in ([value] if kind == "attr_key" else value))
+    elif kind == "artifact_spec":
+        yield from ((None, k) for k in value.metadata)
+    elif kind == "revision_specs":
+        for spec in value:
+            project = spec.item.project
+            yield from ((project, k) for k in spec.metadata)
+            for part in (*spec.artifacts, *spec.edges):
+                yield from ((project, k) for k in part.metadata)
+
+
+def config_needs(spec: Method, args: dict[str, Any]) -> list[tuple[str | None, str, str]]:
+    """``(project, role, what)`` for each configuration key (:data:`CONFIG_KEYS`) a write
+    carries; the key belongs to the projects of the call's written krefs."""
+    if spec.read or spec.name == "create_project":  # creating a project needs a tenant admin
+        return []
+    own = sorted(
+        {k.project for name, value in args.items() if name not in spec.call.reads for k in _krefs(value)}
+    )
+    out = []
+    for name, kind in spec.params:
+        value = args.get(name)
+        if value is None:
+            continue
+        for project, key in _written_keys(kind.rstrip("?"), value):
+            role = config_role(key)
+            if role is not None:
+                what = f"{spec.name} writing metadata key {key!r} (project configuration)"
+                out.extend((p, role, what) for p in ([project] if project else own))
+    return out
+
+
 def _krefs(value: Any) -> Iterable[Kref]:
     if isinstance(value, Kref):
         yield value
@@ -112,6 +174,8 @@ def authorize(principal: Principal, spec: Method, args: dict[str, Any]) -> None:
         if (project, role) not in seen:
             seen.add((project, role))
             require(principal, project, role, what)
+    for project, role, what in config_needs(spec, args):
+        require(principal, project, role, what)
 
 
 def visible(principal: Principal, project: str) -> bool:

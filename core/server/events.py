@@ -32,9 +32,9 @@ from .. import wire
 from ..errors import SpliceError, ValidationError
 from ..kref import check_name
 from ..records import Event
-from .auth import visible
 from .context import config_of, principal_of, stores_of
 from .models import EventPullRequest
+from .results import event_shown
 from .rpc import json_response
 from .stores import for_actor
 
@@ -144,7 +144,7 @@ def router() -> APIRouter:
                     event = await anyio.to_thread.run_sync(next, it, None, limiter=_limiter())
                     if event is not None:
                         position, last_event = event.cursor, time.monotonic()
-                        if visible(principal, event.kref.project):
+                        if event_shown(principal, event):
                             yield _sse(None, event.cursor, _event_json(event))
                         continue
                     idle = time.monotonic() - last_event
@@ -188,7 +188,7 @@ def router() -> APIRouter:
                 close = getattr(it, "close", None)
                 if close is not None:
                     close()
-        shown = [wire.encode(e) for e in taken if visible(principal, e.kref.project)]
+        shown = [wire.encode(e) for e in taken if event_shown(principal, e)]
         return json_response({"result": shown})
 
     return r

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
-from email.parser import BytesParser
+from email.parser import BytesParser, Parser
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -33,10 +33,10 @@ from fastapi.responses import FileResponse, HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from .. import wire
-from ..errors import NotFoundError, ValidationError
-from ..packages.errors import RepoError
-from ..packages.names import normalize
-from ..packages.repos import PUBLISH_DEFAULT, FolderRepo, project_page, root_page, wheel_name_version
+from ..errors import KrefError, NotFoundError, ValidationError
+from ..packages.errors import PackageNameError
+from ..packages.names import check_project_name, dist_name, normalize, parse_wheel_filename
+from ..packages.repos import PUBLISH_DEFAULT, FolderRepo, project_page, root_page
 from .auth import require
 from .context import config_of, principal_of
 from .rpc import json_response
@@ -45,6 +45,8 @@ _REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z")
 FILENAME_HEADER = "x-splice-filename"
 KREF_HEADER = "x-splice-kref"
 REVISION_HEADER = "x-splice-revision"
+_METADATA_HEAD = 1 << 16  # METADATA's headers come first; the description after them is not read
+_MAX_KREF = 2048
 
 
 def upload_role(repo: str) -> str:
@@ -66,22 +68,52 @@ def _viewer(request: Request) -> None:
     require(principal_of(request), None, "viewer", "reading the package index")
 
 
-def _check_wheel(filename: str, data: bytes) -> tuple[str, str]:
+def _check_wheel(filename: str, data: bytes, kref: str) -> tuple[str, str]:
+    """``(project, version)`` of an upload that is a wheel named by the rules (PEP 427 / 491),
+    whose own metadata names the same project and version (and ``kref``'s package, if given)."""
     from packaging.version import InvalidVersion, Version
 
-    if "/" in filename or "\\" in filename or filename.startswith("."):
-        raise ValidationError(f"wheel file name {filename!r} must be a plain file name")
+    name, version = parse_wheel_filename(filename)
     try:
-        name, version = wheel_name_version(filename)
-        Version(version)
-    except (RepoError, InvalidVersion) as exc:
-        raise ValidationError(f"not a wheel: {exc}") from None
-    try:
-        members = zipfile.ZipFile(BytesIO(data)).namelist()
-    except (zipfile.BadZipFile, ValueError, OSError):
+        archive = zipfile.ZipFile(BytesIO(data))
+        members = {info.filename: info for info in archive.infolist()}
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
         raise ValidationError(f"{filename}: the body is not a wheel (not a zip archive)") from None
-    if not any(m.endswith(".dist-info/WHEEL") for m in members):
-        raise ValidationError(f"{filename}: the archive has no .dist-info/WHEEL: not a wheel")
+    dist_info = [m[: -len("/WHEEL")] for m in members if m.endswith(".dist-info/WHEEL") and m.count("/") == 1]
+    if len(dist_info) != 1 or dist_info[0] + "/METADATA" not in members:
+        raise ValidationError(
+            f"{filename}: the archive must hold one <name>-<version>.dist-info folder with WHEEL and "
+            "METADATA: not a wheel"
+        )
+    meta_info = members[dist_info[0] + "/METADATA"]
+    try:
+        with archive.open(meta_info) as handle:
+            head = handle.read(_METADATA_HEAD)
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError) as exc:
+        raise ValidationError(f"{filename}: its METADATA cannot be read ({exc}): not a wheel") from None
+    metadata = Parser().parsestr(head.decode("utf-8", "replace"), headersonly=True)
+    meta_name, meta_version = metadata.get("Name", ""), metadata.get("Version", "")
+    folder_name, _, folder_version = dist_info[0][: -len(".dist-info")].partition("-")
+    try:
+        same = check_project_name(meta_name) == name == normalize(folder_name) and Version(
+            meta_version
+        ) == Version(version) == Version(folder_version)
+    except (PackageNameError, InvalidVersion):
+        same = False
+    if not same:
+        raise ValidationError(
+            f"{filename}: the file name says {name} {version}, the wheel's metadata "
+            f"{dist_info[0]}/METADATA says {meta_name[:80]!r} {meta_version[:40]!r}: they must match"
+        )
+    if kref:
+        try:
+            package = dist_name(kref)
+        except (KrefError, PackageNameError) as exc:
+            raise ValidationError(f"{KREF_HEADER} {kref[:200]!r}: {exc}") from None
+        if package != name:
+            raise ValidationError(
+                f"{filename} is the package {name}, but {KREF_HEADER} {kref!r} is the package {package}"
+            )
     return name, version
 
 
@@ -165,9 +197,11 @@ def router() -> APIRouter:
             revision_text = text("revision", revision_text)
         if not filename:
             raise ValidationError(f"name the wheel: the {FILENAME_HEADER} header or a 'filename' field")
-        if not revision_text.isdigit() or len(revision_text) > 12:
-            raise ValidationError(f"revision {revision_text!r} is not a number")
-        _check_wheel(filename, body)
+        if not revision_text.isascii() or not revision_text.isdigit() or len(revision_text) > 12:
+            raise ValidationError(f"revision {revision_text[:40]!r} must be a number of 0 to 12 digits")
+        if len(kref) > _MAX_KREF:
+            raise ValidationError(f"{KREF_HEADER} is {len(kref)} characters long; at most {_MAX_KREF}")
+        _check_wheel(filename, body, kref)
         entry = await run_in_threadpool(_store, folder, filename, body, kref, int(revision_text))
         return json_response({"result": {"repo": repo, **entry}}, 201)
 

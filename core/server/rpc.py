@@ -4,7 +4,8 @@
 Each call: the body is checked by its request model (422 naming the field), the
 arguments are decoded and checked as the SDK checks them, the caller's roles are
 checked on every kref the call touches (403), then the tenant's engine runs it as the
-caller. Listings and searches show only projects the caller may view.
+caller. The answer shows nothing of a project the caller may not view
+(:mod:`.results`: listings, searches, edges, traversals, bundles, error messages).
 """
 
 import inspect
@@ -16,9 +17,11 @@ from fastapi import APIRouter, Request, Response
 
 from .. import wire
 from ..backend import Backend
-from .auth import authorize, visible
+from ..errors import SpliceError
+from .auth import authorize
 from .context import principal_of, stores_of
 from .models import request_model
+from .results import redact_error, shown
 from .stores import for_actor
 
 
@@ -27,23 +30,18 @@ def json_response(payload: Any, status: int = 200) -> Response:
     return Response(body.encode(), status_code=status, media_type="application/json")
 
 
-def _filter(principal: Any, method: str, result: Any) -> Any:
-    if method == "list_projects":
-        return [p for p in result if visible(principal, p.name)]
-    if method == "find_items":
-        return [i for i in result if visible(principal, i.kref.project)]
-    return result
-
-
 def call(request: Request, method: wire.Method, body: dict[str, Any]) -> Response:
     """Run one protocol method for the caller of ``request``."""
     principal = principal_of(request)
     args = wire.decode_args(method, body)
     authorize(principal, method, args)
     with stores_of(request).lease(principal.tenant) as engine:
-        result = getattr(for_actor(engine, principal.actor), method.name)(**args)
-    shown = _filter(principal, method.name, result)
-    return json_response({"result": wire.encode_result(method, shown)})
+        engine = for_actor(engine, principal.actor)
+        try:
+            result = shown(principal, method, args, getattr(engine, method.name)(**args), engine)
+        except SpliceError as exc:
+            raise redact_error(principal, exc) from None
+    return json_response({"result": wire.encode_result(method, result)})
 
 
 def _endpoint(method: wire.Method) -> Callable[..., Response]:

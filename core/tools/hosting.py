@@ -22,6 +22,9 @@ Nothing here imports a DCC or Qt at import time.
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import os
+import sys
 from typing import Any
 
 from ..errors import SpliceError
@@ -41,6 +44,7 @@ LABELS = {
     "loader": "Loader…",
     "inventory": "Scene Inventory…",
     "publisher": "Publisher…",
+    "workfiles": "Workfiles…",
 }
 """Each known tool's menu label, in menu order (a tool not listed: its name, capitalised)."""
 PUMP_INTERVAL = 0.02
@@ -70,12 +74,24 @@ def tool_entries() -> list[tuple[str, str]]:
 
 
 def _require_qt(host_name: str) -> None:
+    if host_name == "blender":
+        _prefer_runtimes_pyside6()
     try:
         importlib.import_module("qtpy.QtWidgets")
     except Exception as exc:  # ImportError, qtpy's QtBindingsNotFoundError
         hint = _QT_HINT.get(host_name, "pip install qtpy PySide6")
         text = f"the splice tools need Qt (qtpy and PySide), not found here ({exc}): {hint}"
         raise QtMissingError(text) from exc
+
+
+def _prefer_runtimes_pyside6() -> None:
+    """Blender ships no Qt: splice's runtime brings PySide6 (``[runtime] qt``), and qtpy is to
+    use it, not a PySide2 of the system's Python (Debian's Blender runs on it), which qtpy
+    would try first. An artist's own ``QT_API`` wins; once qtpy is imported its choice stands."""
+    if "QT_API" in os.environ or "qtpy" in sys.modules:
+        return
+    if importlib.util.find_spec("PySide6") is not None:
+        os.environ["QT_API"] = "pyside6"
 
 
 def open_tool(name: str) -> Any:

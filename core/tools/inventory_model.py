@@ -6,7 +6,14 @@ revisions' tags come from that same call. A row's ``state`` is ``current``, ``ou
 (against ``latest``, a tag or a number: the model's ``want``), ``missing`` (its revision no
 longer resolves), ``no-match`` (nothing matches ``want``) or ``pinned`` (the container's data
 has ``pinned`` set: updates leave it alone). Actions work on container keys and say what they
-did in an :class:`Outcome`; they raise only for bad input (``want``), not for one container.
+did in an :class:`Outcome`; they raise only for bad input (``want``, an item of another kind),
+not for one container.
+
+Update and switch come in halves, as the Loader's do: :meth:`InventoryModel.read` lists the
+containers (the host, on the UI thread), ``prepare_update`` / ``prepare_switch`` do the store's
+work (resolve the revisions in one round trip, fetch and verify the files: safe off the UI
+thread, the scene is not touched), and :meth:`InventoryModel.apply` changes the scene (on the UI
+thread). :meth:`InventoryModel.update` and :meth:`InventoryModel.switch` do all three in turn.
 """
 
 from __future__ import annotations
@@ -24,8 +31,11 @@ if TYPE_CHECKING:
     from ..client import Client
     from ..pipeline.interface import Container, Host
     from ..pipeline.loader import Loader
+    from .loader_model import RepresentationRow
 
 __all__ = ["STATES", "InventoryModel", "Outcome", "Row", "parse_want"]
+
+Plan = inventory.Plan
 
 log = logging.getLogger("splice.tools")
 
@@ -66,8 +76,19 @@ class Row:
     def item(self) -> str:
         return str(self.container.item_kref)
 
+    @property
+    def kind(self) -> str:
+        return self.container.item_kref.kind or ""
+
+    def __post_init__(self) -> None:
+        # the text is made once, where the row is made (the check's worker), not per paint
+        object.__setattr__(self, "_cells", self._make_cells())
+
     def cells(self) -> tuple[str, ...]:
         """The row as the table shows it (see :data:`COLUMNS`)."""
+        return self._cells  # type: ignore[attr-defined,no-any-return]
+
+    def _make_cells(self) -> tuple[str, ...]:
         state = self.state
         if self.state == "outdated" and self.wanted is not None:
             state = f"outdated → r{self.wanted}"
@@ -191,31 +212,89 @@ class InventoryModel:
         """The tags seen on the loaded revisions (to offer in a chooser)."""
         return sorted({t for row in self.rows for t in row.tags})
 
+    def read(self, keys: Iterable[str]) -> list[Container]:
+        """The containers ``keys`` as the scene has them now (the host: call on its thread)."""
+        return [self.host.read_container(key) for key in keys]
+
+    def prepare_update(self, containers: Sequence[Container], want: str | int | None = None) -> Plan:
+        """The store's half of :meth:`update` (off the UI thread: the host is not called):
+        one round trip resolves the targets, then their files are fetched. Pinned containers
+        are left; a bad ``want`` raises."""
+        want = self.want if want is None else parse_want(want)
+        free = [c for c in containers if not _pinned(c)]
+        plan = inventory.prepare_update(self.host, self.client, free, want, self.loaders)
+        plan.unchanged.update({c.key: "pinned" for c in containers if _pinned(c)})
+        return plan
+
+    def prepare_switch(
+        self,
+        containers: Sequence[Container],
+        item: str | None = None,
+        want: str | int | None = LATEST,
+        representation: str | None = None,
+    ) -> Plan:
+        """The store's half of :meth:`switch` (off the UI thread). An item of another kind than
+        a container's, or nothing to switch to, raises before any store call."""
+        item = (item or "").strip() or None
+        representation = (representation or "").strip() or None
+        return inventory.prepare_switch(
+            self.host,
+            self.client,
+            containers,
+            item,
+            parse_want(want),
+            self.loaders,
+            representation=representation,
+        )
+
+    def apply(self, plan: Plan) -> Outcome:
+        """Make the plan's changes in the scene (on the host's thread); one that fails is left
+        with its error, the others go on."""
+        outcome = Outcome()
+        outcome.skipped.update(plan.unchanged)
+        outcome.skipped.update({key: _text(exc) for key, exc in plan.failed.items()})
+        for change in plan.changes:
+            key = change.container.key
+            try:
+                inventory.apply(self.host, change)
+                outcome.done.append(key)
+            except Exception as exc:
+                outcome.skipped[key] = _text(exc)
+        return outcome
+
     def update(self, keys: Iterable[str], want: str | int | None = None) -> Outcome:
         """Update each container to what ``want`` selects (default: the model's ``want``).
 
         Pinned containers are left; one that fails is left with its error; the others go on.
         """
-        want = self.want if want is None else parse_want(want)
-        outcome = Outcome()
-        for key in keys:
-            try:
-                before = self.host.read_container(key)
-                if _pinned(before):
-                    outcome.skipped[key] = "pinned"
-                    continue
-                after = inventory.update(self.host, self.client, key, want, self.loaders)
-                if after.kref != before.kref:
-                    outcome.done.append(key)
-                else:
-                    outcome.skipped[key] = "already current"
-            except ValidationError as exc:
-                if "unknown selector" in str(exc):
-                    raise
-                outcome.skipped[key] = str(exc)
-            except Exception as exc:
-                outcome.skipped[key] = _text(exc)
-        return outcome
+        return self.apply(self.prepare_update(self.read(keys), want))
+
+    def switch(
+        self,
+        keys: Iterable[str],
+        item: str | None = None,
+        want: str | int | None = LATEST,
+        representation: str | None = None,
+    ) -> Outcome:
+        """Switch each container to ``item`` (same kind; at ``want``) and/or ``representation``."""
+        return self.apply(self.prepare_switch(self.read(keys), item, want, representation))
+
+    def items_of_kind(self, kind: str, project: str, search: str = "") -> list[str]:
+        """The krefs of the items of ``kind`` in any space of ``project`` (the store: off the
+        UI thread), whose name contains ``search`` (any case; ``*`` and ``?`` glob)."""
+        text = search.strip()
+        name = (text if any(c in text for c in "*?") else f"*{text}*") if text else None
+        found = self.client.search(name, kind, under=f"kref://{project}")
+        return sorted(str(i.kref) for i in found)
+
+    def representations(self, revision: str) -> list[RepresentationRow]:
+        """The representations of ``revision`` (a kref; ``?t=``… selects one) and the loaders
+        serving each in this host, as the Loader shows them (the store: off the UI thread)."""
+        from .loader_model import LoaderModel
+
+        rev = self.client.get_revision(revision)
+        kref = str(rev.item_kref.with_revision(rev.number))
+        return LoaderModel(self.host, self.client, dict(self.loaders)).representations(kref)
 
     def remove(self, keys: Iterable[str]) -> Outcome:
         """Remove each container (and, through its loader, its content)."""

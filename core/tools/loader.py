@@ -1,8 +1,9 @@
 """The Loader window (qtpy: PySide6 or PySide2): browse project → spaces → items (search
-box, kind filter), an item's revisions (number, tags, time, artist, comment) and a
-revision's representations with the loaders that serve them in this host; load one or
-many items, each at its picked revision, or all by a tag; items already in the scene are
-marked.
+box, kind filter), an item's revisions (number, tags, time, artist, comment), the picked
+revision's thumbnail and representations with the loaders that serve them in this host
+(pick one when several do); load one or many items, each at its picked revision, or all
+by a tag — as the tag was at a time, when "as it was at" is set, the revision it pointed
+to then marked in the list; items already in the scene are marked.
 
 A thin view over :class:`splice.tools.loader_model.LoaderModel`: store queries and file
 fetches run in worker threads, the scene changes on the UI thread, and every error ends
@@ -27,7 +28,8 @@ from typing import Any
 
 from qtpy import QtCore, QtGui, QtWidgets
 
-from ..errors import SpliceError
+from ..errors import SpliceError, ValidationError
+from ..pipeline.thumbnails import SIZE as THUMBNAIL_SIZE
 from .loader_model import LoaderModel, LoadReport, LoadRequest, RepresentationRow, RevisionRow
 
 __all__ = ["LoaderWindow", "Window", "screenshot"]
@@ -37,6 +39,8 @@ _ROLE = QtCore.Qt.ItemDataRole.UserRole
 _ERROR = "#c62828"
 _LOADED = "#2e7d32"
 _AT_PICKED = "each at its picked revision (else latest)"
+_NO_THUMBNAIL = "no thumbnail"
+_MARK = "#fff3e0"  # the revision a tag pointed to at the "as it was at" time
 
 
 def _message(exc: BaseException) -> str:
@@ -81,6 +85,8 @@ class LoaderWindow(QtWidgets.QWidget):
         self._picked: dict[str, tuple[int | None, str | None]] = {}  # item → (revision, representation)
         self._revisions: list[RevisionRow] = []
         self._representations: list[RepresentationRow] = []
+        self._loader_for: dict[str, str] = {}  # item → the loader picked when several serve
+        self.marked_revision: int | None = None  # the revision the tag pointed to "as it was at"
         self._bridge = _Bridge(self)
         self.setWindowTitle("splice loader")
         self.resize(1180, 620)
@@ -99,6 +105,9 @@ class LoaderWindow(QtWidgets.QWidget):
         top.addWidget(self.search, 1)
         top.addWidget(QtWidgets.QLabel("Kind"))
         top.addWidget(self.kind)
+        self.refresh_button = QtWidgets.QPushButton("Refresh")
+        self.refresh_button.setToolTip("List this space's items and the item's revisions again")
+        top.addWidget(self.refresh_button)
 
         self.spaces = QtWidgets.QTreeWidget()
         self.spaces.setHeaderLabels(["Space"])
@@ -118,11 +127,30 @@ class LoaderWindow(QtWidgets.QWidget):
         for column, width in ((0, 36), (1, 130), (2, 120), (3, 80)):
             self.revisions.setColumnWidth(column, width)
         self.representations = QtWidgets.QListWidget()
+        self.thumbnail = QtWidgets.QLabel(_NO_THUMBNAIL)
+        self.thumbnail.setFixedSize(*THUMBNAIL_SIZE)
+        self.thumbnail.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
+        self.thumbnail.setStyleSheet("QLabel { background: #2b2b2b; color: #9e9e9e; }")
+        self.loader = QtWidgets.QComboBox()  # the loaders serving the picked representation
+        self.loader.setEnabled(False)
+        self.loader.setToolTip("The loader that loads the picked representation (when several serve it)")
+        picked = QtWidgets.QWidget()
+        picked_layout = QtWidgets.QGridLayout(picked)
+        picked_layout.setContentsMargins(0, 0, 0, 0)
+        picked_layout.addWidget(self.representations, 0, 0, 1, 2)
+        picked_layout.addWidget(QtWidgets.QLabel("Loader"), 1, 0)
+        picked_layout.addWidget(self.loader, 1, 1)
+        picked_layout.setColumnStretch(1, 1)
+        below = QtWidgets.QWidget()
+        below_layout = QtWidgets.QHBoxLayout(below)
+        below_layout.setContentsMargins(0, 0, 0, 0)
+        below_layout.addWidget(_titled("Representations · loaders in this host", picked), 1)
+        below_layout.addWidget(_titled("Thumbnail", self.thumbnail), 0, QtCore.Qt.AlignmentFlag.AlignTop)
 
         right = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
         right.addWidget(_titled("Revisions", self.revisions))
-        right.addWidget(_titled("Representations · loaders in this host", self.representations))
-        right.setSizes([360, 200])
+        right.addWidget(below)
+        right.setSizes([330, 230])
         middle = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal)
         middle.addWidget(_titled("Spaces", self.spaces))
         middle.addWidget(_titled("Items", self.items))
@@ -131,6 +159,14 @@ class LoaderWindow(QtWidgets.QWidget):
 
         self.at = QtWidgets.QComboBox()
         self.at.addItem(_AT_PICKED, None)
+        self.as_of = QtWidgets.QLineEdit()  # "as it was at": a tag as it was at that time
+        self.as_of.setPlaceholderText("now")
+        self.as_of.setClearButtonEnabled(True)
+        self.as_of.setMaximumWidth(190)
+        self.as_of.setToolTip(
+            "Load by tag as the tag was at this time (UTC): YYYYMMDDHHMM (the end of that minute)"
+            " or ISO 8601 (2024-06-01T13:30:45Z). Empty: now."
+        )
         self.load_button = QtWidgets.QPushButton("Load")
         self.load_button.setMinimumHeight(32)
         self.load_button.setEnabled(False)
@@ -141,6 +177,8 @@ class LoaderWindow(QtWidgets.QWidget):
         bottom.addWidget(self.status, 1)
         bottom.addWidget(QtWidgets.QLabel("Load"))
         bottom.addWidget(self.at)
+        bottom.addWidget(QtWidgets.QLabel("as it was at"))
+        bottom.addWidget(self.as_of)
         bottom.addWidget(self.load_button)
 
         layout = QtWidgets.QVBoxLayout(self)
@@ -156,7 +194,12 @@ class LoaderWindow(QtWidgets.QWidget):
         self.items.itemSelectionChanged.connect(lambda: self._guard(self._selection_changed))
         self.revisions.itemSelectionChanged.connect(lambda: self._guard(self._revision_changed))
         self.representations.currentItemChanged.connect(lambda *_: self._guard(self._representation_changed))
+        self.loader.currentIndexChanged.connect(lambda *_: self._guard(self._loader_changed))
+        self.at.currentIndexChanged.connect(lambda *_: self._guard(self._update_mark))
+        self.as_of.editingFinished.connect(lambda: self._guard(self._update_mark))
+        self.as_of.textChanged.connect(lambda text: self._guard(self._update_mark) if not text else None)
         self.load_button.clicked.connect(lambda *_: self._guard(self.load))
+        self.refresh_button.clicked.connect(lambda *_: self._guard(self.reload))
         self.refresh()
 
     # -- what is selected ----------------------------------------------------------------
@@ -190,16 +233,24 @@ class LoaderWindow(QtWidgets.QWidget):
         return [i.data(0, _ROLE) for i in self.items.selectedItems()]
 
     def requests(self) -> list[LoadRequest]:
-        """What Load would load: the selected items, each at its picked revision and
-        representation, or all at the tag chosen in "Load …"."""
+        """What Load would load: the selected items, each at its picked revision,
+        representation and loader, or all at the tag chosen in "Load …" (as it was at the
+        "as it was at" time, when one is typed: ValidationError when it cannot be read, or
+        is given without a tag)."""
         tag = self.at.currentData(_ROLE)
+        time = self.model.as_of(self.as_of.text())
+        if time and not tag:
+            raise ValidationError(
+                'as it was at a time applies to loading by tag: choose "by tag: …", or clear the time'
+            )
         out = []
         for item in self.selected_items():
             if tag:
-                out.append(LoadRequest(item, tag=tag))
+                out.append(LoadRequest(item, tag=tag, time=time))
             else:
                 revision, representation = self._picked.get(item, (None, None))
-                out.append(LoadRequest(item, revision=revision, representation=representation))
+                loader = self._loader_for.get(item) if representation else None
+                out.append(LoadRequest(item, revision=revision, representation=representation, loader=loader))
         return out
 
     # -- running work off the UI thread --------------------------------------------------
@@ -244,6 +295,17 @@ class LoaderWindow(QtWidgets.QWidget):
         """Fetch the projects again (and, on selection, everything below)."""
         self.model.forget()
         self._run(self.model.projects, self._fill_projects)
+
+    def reload(self) -> None:
+        """List the shown space's items and the picked item's revisions again (someone
+        published meanwhile), keeping what is selected; with no space shown, the projects."""
+        space = self.current_space
+        if not space:
+            self.refresh()
+            return
+        self.model.forget(space)
+        self._info(f"Listing {space}…")
+        self._run(lambda: self.model.fetch_items(space), lambda _rows: self._items_fetched(space))
 
     def _fill_projects(self, names: list[str]) -> None:
         self.project.blockSignals(True)
@@ -321,12 +383,14 @@ class LoaderWindow(QtWidgets.QWidget):
         self.representations.clear()
         self._revisions = []
         self._representations = []
+        self._show_thumbnail(None, None)
+        self._fill_loaders()
 
     def _fill_items(self) -> None:
         space = self.current_space
         if not space or not self.model.fetched(space):
             return
-        keep = set(self.selected_items())
+        keep, current = set(self.selected_items()), self.current_item
         rows = self.model.items(space, self.search.text(), self.kind.currentData(_ROLE) or None)
         self.items.blockSignals(True)
         self.items.clear()
@@ -336,6 +400,8 @@ class LoaderWindow(QtWidgets.QWidget):
             node.setToolTip(0, row.kref)
             self.items.addTopLevelItem(node)
             node.setSelected(row.kref in keep)
+            if row.kref == current:  # kept as the current item too, without changing the selection
+                self.items.setCurrentItem(node, 0, QtCore.QItemSelectionModel.SelectionFlag.NoUpdate)
         self.items.blockSignals(False)
         self.mark_loaded()
         self._info(f"{space}: {len(rows)} of {len(self.model.fetch_items(space))} items shown.")
@@ -380,11 +446,14 @@ class LoaderWindow(QtWidgets.QWidget):
         self.at.setCurrentIndex(max(self.at.findData(tag), 0) if tag else 0)
         self.at.blockSignals(False)
         self._update_button()
+        self._update_mark()
 
     def _item_changed(self) -> None:
         self.revisions.setRowCount(0)
         self.representations.clear()
         self._revisions = []
+        self._show_thumbnail(None, None)
+        self._fill_loaders()
         item = self.current_item
         if item:
             self._run(lambda: self.model.revisions(item), lambda rows: self._fill_revisions(item, rows))
@@ -416,16 +485,85 @@ class LoaderWindow(QtWidgets.QWidget):
     def _revision_changed(self) -> None:
         self.representations.clear()
         self._representations = []
+        self._fill_loaders()
         item, row = self.current_item, self.current_revision()
         if not item or row is None:
+            self._show_thumbnail(None, None)
             return
         latest = self._revisions[0].number if self._revisions else None
         if row.number != latest or item in self._picked:
             self._picked[item] = (row.number, self._picked.get(item, (None, None))[1])
         kref = row.kref
+        self.thumbnail.clear()
+        self.thumbnail.setText("…")
         self._run(
             lambda: self.model.representations(kref), lambda reps: self._fill_representations(kref, reps)
         )
+        self._run(lambda: self.model.thumbnail(kref), lambda path: self._show_thumbnail(kref, path))
+
+    def _show_thumbnail(self, kref: str | None, path: Path | None) -> None:
+        """Show the thumbnail fetched for ``kref`` (still the picked revision), else the placeholder."""
+        row = self.current_revision()
+        if kref is not None and (row is None or row.kref != kref):
+            return  # an answer for a revision no longer picked
+        pixmap = QtGui.QPixmap(os.fspath(path)) if path is not None else QtGui.QPixmap()
+        if pixmap.isNull():
+            self.thumbnail.clear()
+            self.thumbnail.setText(_NO_THUMBNAIL)
+            self.thumbnail.setToolTip("")
+            return
+        self.thumbnail.setPixmap(
+            pixmap.scaled(
+                self.thumbnail.size(),
+                QtCore.Qt.AspectRatioMode.KeepAspectRatio,
+                QtCore.Qt.TransformationMode.SmoothTransformation,
+            )
+        )
+        self.thumbnail.setToolTip(f"{kref} ({pixmap.width()}×{pixmap.height()})")
+
+    # -- as it was at a time ---------------------------------------------------------------
+    def _update_mark(self) -> None:
+        """Mark the revision the chosen tag pointed to at the "as it was at" time (asked of
+        the store off the UI thread); no tag or no time: no mark."""
+        item, tag = self.current_item, self.at.currentData(_ROLE)
+        try:
+            time = self.model.as_of(self.as_of.text())
+        except ValidationError:
+            self._apply_mark(item, None, None, None)
+            raise  # the status line says what times are read
+        if not item or not tag or not time:
+            self._apply_mark(item, None, None, None)
+            return
+        self._run(
+            lambda: self.model.tagged_at(item, tag, time),
+            lambda number: self._apply_mark(item, tag, time, number),
+        )
+
+    def _apply_mark(self, item: str | None, tag: str | None, time: str | None, number: int | None) -> None:
+        if item != self.current_item:
+            return
+        if tag and time and (tag, time) != (self.at.currentData(_ROLE), self.model.as_of(self.as_of.text())):
+            return  # an answer for a tag or time no longer chosen
+        self.marked_revision = number if tag and time else None
+        for r, row in enumerate(self._revisions):
+            marked = row.number == self.marked_revision
+            tags = ", ".join(row.tags) + (f"  ◀ {tag} then" if marked else "")
+            for column in range(self.revisions.columnCount()):
+                cell = self.revisions.item(r, column)
+                if cell is None:
+                    continue
+                if column == 1:
+                    cell.setText(tags)
+                font = cell.font()
+                font.setBold(marked)
+                cell.setFont(font)
+                cell.setBackground(QtGui.QBrush(QtGui.QColor(_MARK)) if marked else QtGui.QBrush())
+        if tag and time:
+            when = time.replace("T", " ")[:19]
+            if number is None:
+                self._info(f"No revision of {item} held {tag!r} at {when} UTC.")
+            else:
+                self._info(f"At {when} UTC, {tag!r} was on r{number}: loading by tag loads that.")
 
     def _fill_representations(self, kref: str, rows: list[RepresentationRow]) -> None:
         row = self.current_revision()
@@ -458,8 +596,41 @@ class LoaderWindow(QtWidgets.QWidget):
         node, item = self.representations.currentItem(), self.current_item
         row = self.current_revision()
         if node is None or not item or row is None:
+            self._fill_loaders()
             return
         self._picked[item] = (row.number, node.data(_ROLE))
+        self._fill_loaders()
+
+    def current_representation(self) -> RepresentationRow | None:
+        node = self.representations.currentItem()
+        name = node.data(_ROLE) if node is not None else None
+        return next((r for r in self._representations if r.name == name), None)
+
+    def _fill_loaders(self) -> None:
+        """The loaders serving the picked representation, its default first; a choice only
+        when there are several."""
+        rep, item = self.current_representation(), self.current_item
+        names = [] if rep is None or rep.default is None else [rep.default]
+        names += [n for n in (rep.loaders if rep else ()) if n not in names]
+        chosen = self._loader_for.get(item or "")
+        self.loader.blockSignals(True)
+        self.loader.clear()
+        for name in names:
+            self.loader.addItem(f"{name} (default)" if name == names[0] else name, name)
+        self.loader.setCurrentIndex(max(self.loader.findData(chosen), 0) if chosen in names else 0)
+        self.loader.setEnabled(len(names) > 1)
+        self.loader.blockSignals(False)
+        if item and chosen and chosen not in names:
+            self._loader_for.pop(item, None)  # it does not serve this representation
+
+    def _loader_changed(self) -> None:
+        item, name = self.current_item, self.loader.currentData(_ROLE)
+        if not item or not name:
+            return
+        if self.loader.currentIndex() == 0:
+            self._loader_for.pop(item, None)  # the default: whatever load() chooses
+        else:
+            self._loader_for[item] = name
 
     # -- loading -------------------------------------------------------------------------------
     def _update_button(self) -> None:

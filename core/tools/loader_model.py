@@ -1,6 +1,7 @@
 """The Loader's data, with no Qt: project → spaces → items (by kind, searched, fetched lazily
 per space) → an item's revisions → a revision's representations and the loaders serving
-them in this host; what the scene has loaded; and loading one or many.
+them in this host, and its thumbnail; which revision a tag pointed to at a time; what the
+scene has loaded; and loading one or many.
 
 The view (:mod:`splice.tools.loader`) calls :meth:`LoaderModel.prepare` off the UI thread
 (store queries, file fetches) and :meth:`LoaderModel.load` on it (the scene changes there:
@@ -16,8 +17,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import SpliceError, ValidationError
+from ..errors import NotFoundError, SpliceError, ValidationError
 from ..kref import to_kref
+from ..pipeline.thumbnails import ARTIFACT as THUMBNAIL
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -230,13 +232,16 @@ class LoaderModel:
         return sorted(found)
 
     def representations(self, revision: str) -> list[RepresentationRow]:
-        """The revision's artifacts, each with the loaders that serve it in this host."""
+        """The revision's artifacts, each with the loaders that serve it in this host (not
+        its thumbnail: a picture of it, not content to load)."""
         from ..pipeline.loading import choose_loader
 
         rev = self.client.get_revision(revision)
         kind = rev.item_kref.kind or ""
         rows = []
         for artifact in sorted(rev.get_artifacts(), key=lambda a: a.name):
+            if artifact.name == THUMBNAIL:
+                continue
             names = {artifact.name, _extension(artifact)} - {""}
             serving = sorted(
                 cls.name
@@ -254,6 +259,41 @@ class LoaderModel:
                 )
             )
         return rows
+
+    def thumbnail(self, revision: str) -> Path | None:
+        """A local path to the revision's thumbnail (a PNG fetched and verified through
+        :mod:`splice.files` into the local cache, once); None when it has none. Slow: call it
+        off the UI thread."""
+        from ..pipeline.loading import fetch
+
+        rev = self.client.get_revision(revision)
+        artifact = next((a for a in rev.get_artifacts() if a.name == THUMBNAIL), None)
+        return None if artifact is None else fetch(artifact, client=self.client)
+
+    # -- as it was at a time ---------------------------------------------------------------
+    @staticmethod
+    def as_of(text: str | None) -> str | None:
+        """A time an artist typed, as krefs store it (``?t=TAG&time=…``); None for none.
+
+        ``YYYYMMDDHHMM`` (the end of that minute, UTC) or ISO 8601 (``2024-06-01T13:30:45Z``;
+        without an offset: UTC); anything else raises ValidationError saying so."""
+        from ..times import parse_time, to_stamp
+
+        text = (text or "").strip()
+        if not text:
+            return None
+        try:
+            return to_stamp(parse_time(text))
+        except ValidationError as exc:
+            raise ValidationError(f"as it was at: {exc}") from None
+
+    def tagged_at(self, item: str, tag: str, time: str) -> int | None:
+        """The number of the revision of ``item`` that held ``tag`` at ``time`` (``latest``:
+        the newest then); None when none did."""
+        try:
+            return self.client.get_revision(LoadRequest(item, tag=tag, time=time).kref).number
+        except NotFoundError:
+            return None
 
     # -- the scene -----------------------------------------------------------------------
     def loaded(self) -> dict[str, list[Container]]:
@@ -333,4 +373,6 @@ class LoaderModel:
         """One request per item, all at the same selector (a number or a tag, else latest)."""
         if revision is not None and tag:
             raise ValidationError("load by revision number or by tag, not both")
+        if time and not tag:
+            raise ValidationError("as it was at a time needs a tag: load by tag (latest: the newest then)")
         return [LoadRequest(i, revision, tag, time, representation, loader) for i in items]

@@ -77,6 +77,30 @@ def purge_orphans() -> None:
         bpy.ops.outliner.orphans_purge(do_recursive=True)
 
 
+# Blender's "unsaved changes" flag (``bpy.data.is_dirty``) is set by undo steps (the artist's
+# edits through operators), not by changes made through the data API, as splice's records and
+# loaders make them: those are tracked here, until the next save or open (Blender's own too).
+_splice_edits = False
+
+
+def _edited() -> None:
+    global _splice_edits
+    _splice_edits = True
+
+
+@bpy.app.handlers.persistent
+def _on_save_or_load(*_args: Any) -> None:
+    global _splice_edits
+    _splice_edits = False
+
+
+def _watch_saves() -> None:
+    """Clear splice's edits when Blender saves or opens a file (File > Save too), once."""
+    for handlers in (bpy.app.handlers.save_post, bpy.app.handlers.load_post):
+        if not any(getattr(f, "__name__", "") == _on_save_or_load.__name__ for f in handlers):
+            handlers.append(_on_save_or_load)
+
+
 @contextlib.contextmanager
 def _stdout_to_stderr(enabled: bool) -> Iterator[None]:
     """Send what Blender prints to stdout ("Read blend: …", "Info: Saved …") to stderr, so a
@@ -101,6 +125,11 @@ class BpyScene:
 
     def version(self) -> str:
         return str(bpy.app.version_string)
+
+    def is_modified(self) -> bool:
+        """Blender's own flag: edits made through operators since the last save or open. In
+        background mode (``bpy`` as a module, ``blender -b``) Blender cannot tell: always True."""
+        return bool(bpy.data.is_dirty)
 
     def exists(self, node: str, /) -> bool:
         return _local(node) is not None
@@ -140,6 +169,7 @@ class BlenderHost(MarkedHost):
     def __init__(self, quiet: bool = False, api: BpyScene | None = None) -> None:
         super().__init__(api or BpyScene())
         self.quiet = quiet
+        _watch_saves()
 
     # -- primitives: records in custom properties -------------------------
     @staticmethod
@@ -159,6 +189,7 @@ class BlenderHost(MarkedHost):
         if idblock is None:
             raise NotFoundError(f"no collection {node!r} in the scene")
         idblock[key] = value
+        _edited()
 
     def _marked(self, key: str) -> list[str]:
         return [c.name for c in _local_collections() if key in c]
@@ -176,12 +207,14 @@ class BlenderHost(MarkedHost):
         coll = _local(node)
         if coll is not None:
             bpy.data.collections.remove(coll)
+            _edited()
 
     def _unmark(self, node: str, key: str) -> None:
         """Take the record off; a holder goes too once the loader emptied it (an instance's
         collection and objects stay)."""
         coll = _local(node)
         del coll[key]
+        _edited()
         if key == CONTAINER_KEY and not coll.objects and not coll.children and INSTANCE_KEY not in coll:
             bpy.data.collections.remove(coll)
 
@@ -207,6 +240,7 @@ class BlenderHost(MarkedHost):
             result = bpy.ops.wm.save_as_mainfile(filepath=path, check_existing=False)
         if "FINISHED" not in result:
             raise ValidationError(f"Blender did not save {target}: {sorted(result)}")
+        _on_save_or_load()  # the handler's work, also when it was removed
 
     def open_file(self, path: str | os.PathLike[str]) -> None:
         source = Path(path).absolute()
@@ -224,6 +258,7 @@ class BlenderHost(MarkedHost):
                 bpy.ops.wm.open_mainfile(filepath=path)
         except RuntimeError as exc:
             raise ValidationError(f"Blender cannot open {path}: {exc}") from None
+        _on_save_or_load()
 
     # -- containers: holders ------------------------------------------------
     def holder(self, key: str) -> bpy.types.Collection:
@@ -254,6 +289,7 @@ class BlenderHost(MarkedHost):
             raise AlreadyExistsError(f"a collection named {key!r} already exists; pick another name")
         coll = bpy.data.collections.new(key)
         self._scene().collection.children.link(coll)
+        _edited()
         return coll
 
     # -- instances: marked collections ----------------------------------------
@@ -287,7 +323,14 @@ class BlenderHost(MarkedHost):
             if obj.name not in coll.objects:
                 coll.objects.link(obj)
         coll[INSTANCE_KEY] = text
+        _edited()
         return instance
+
+    # -- unsaved changes -------------------------------------------------------------
+    def has_unsaved_changes(self) -> bool:
+        """Blender's own flag (``bpy.data.is_dirty``: the artist's edits) or a change splice made
+        (a load, a creator, the context) since the last save or open."""
+        return self.api.is_modified() or _splice_edits
 
     # -- selection: objects of the view layer -----------------------------------
     def set_selection(self, names: list[str]) -> None:
@@ -302,6 +345,54 @@ class BlenderHost(MarkedHost):
                 f" (e.g. {sorted(o.name for o in layer_objects)[:10]})"
             )
         self.api.select(list(names))
+
+    # -- thumbnails ---------------------------------------------------------------
+    thumbnail_note = ""
+
+    def capture_thumbnail(self, path: Path) -> Path | None:
+        """The 3D viewport rendered (:func:`capture_viewport`); None in background mode."""
+        from splice.pipeline.thumbnails import through
+
+        with _stdout_to_stderr(self.quiet):  # Blender prints "Saved: …"
+            return through(self, capture_viewport, path)
+
+
+def _view3d() -> tuple[Any, Any, Any] | None:
+    """The first 3D viewport of an open window: (window, area, its main region)."""
+    for window in bpy.context.window_manager.windows:
+        for area in window.screen.areas:
+            if area.type == "VIEW_3D":
+                region = next((r for r in area.regions if r.type == "WINDOW"), None)
+                if region is not None:
+                    return window, area, region
+    return None
+
+
+def capture_viewport(path: str, width: int, height: int) -> None:
+    """Write the 3D viewport, rendered as it shows (``render.opengl``), to the PNG ``path`` at
+    ``width`` × ``height``; the scene's output settings are left as they were. RuntimeError
+    without a viewport: ``bpy`` as a module or ``blender -b`` has no window, so no GPU context."""
+    if bpy.app.background:
+        raise RuntimeError("headless: no viewport")
+    found = _view3d()
+    if found is None:
+        raise RuntimeError("no 3D viewport is open")
+    window, area, region = found
+    render = bpy.context.scene.render
+    image = render.image_settings
+    kept = (render.filepath, render.resolution_x, render.resolution_y, render.resolution_percentage)
+    kept_image = (image.file_format, image.color_mode)
+    try:
+        render.filepath = path
+        render.resolution_x, render.resolution_y, render.resolution_percentage = int(width), int(height), 100
+        image.file_format, image.color_mode = "PNG", "RGB"
+        with bpy.context.temp_override(window=window, area=area, region=region):
+            result = bpy.ops.render.opengl(write_still=True, view_context=True)
+    finally:
+        render.filepath, render.resolution_x, render.resolution_y, render.resolution_percentage = kept
+        image.file_format, image.color_mode = kept_image
+    if "FINISHED" not in result:
+        raise RuntimeError(f"Blender did not render the viewport: {sorted(result)}")
 
 
 _env_context: Context | None = None
@@ -329,6 +420,7 @@ def apply_env_context(host: BlenderHost | None = None) -> bool:
 @bpy.app.handlers.persistent
 def _on_load_post(*_args: Any) -> None:
     apply_env_context()
+    _on_save_or_load()  # the launcher's context on a scene just opened is not the artist's change
 
 
 def install(

@@ -242,6 +242,7 @@ _TOOL_ICONS = {
     "loader": "FILEBROWSER",
     "inventory": "OUTLINER_COLLECTION",
     "publisher": "EXPORT",
+    "workfiles": "FILE_BLEND",
 }
 
 

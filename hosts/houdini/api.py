@@ -35,6 +35,11 @@ class HoudiniScene(Protocol):
         """Load ``path``, discarding unsaved changes of the open scene."""
         ...
 
+    def is_modified(self) -> bool:
+        """Whether the scene changed since it was last saved or loaded
+        (``hou.hipFile.hasUnsavedChanges()``)."""
+        ...
+
     # -- nodes ------------------------------------------------------------------------
     def exists(self, path: str) -> bool:
         """Whether a node exists at ``path``."""
@@ -89,4 +94,11 @@ class HoudiniScene(Protocol):
 
     def export_alembic(self, sop: str, path: str, start: int, end: int) -> None:
         """Write the SOP's geometry over frames start..end to an Alembic file (through an Alembic ROP)."""
+        ...
+
+    # -- thumbnails ------------------------------------------------------------------
+    def capture_viewport(self, path: str, width: int, height: int) -> None:
+        """Write what the Scene Viewer shows at the current frame to the PNG ``path`` at
+        ``width`` × ``height`` (a one-frame flipbook); RuntimeError saying why when there is
+        none (hython: no UI)."""
         ...

@@ -31,6 +31,7 @@ class MemoryHoudini:
         self.calls: list[tuple[Any, ...]] = []
         for root in ROOTS:
             self.nodes[root] = {"type": "root", "parms": {}, "data": {}}
+        self.modified = False  # set by every call that changes the scene, cleared by save / load
 
     def version(self) -> str:
         return self._version
@@ -53,12 +54,17 @@ class MemoryHoudini:
     def save_hip(self, path: str) -> None:
         Path(path).write_text(json.dumps({"format": FORMAT, "nodes": self.nodes}, sort_keys=True), "utf-8")
         self.path = path
+        self.modified = False
 
     def load_hip(self, path: str) -> None:
         state = json.loads(Path(path).read_text(encoding="utf-8"))
         if state.get("format") != FORMAT:
             raise RuntimeError(f"{path} is not a scene this pretend Houdini can load")
         self.nodes, self.selected, self.path = state["nodes"], [], path
+        self.modified = False
+
+    def is_modified(self) -> bool:
+        return self.modified
 
     # -- nodes -------------------------------------------------------------------------
     def exists(self, path: str) -> bool:
@@ -72,6 +78,7 @@ class MemoryHoudini:
             number += 1
             path = f"{base}{number}"
         self.nodes[path] = {"type": type, "parms": {}, "data": {}}
+        self.modified = True
         parent_node = self.nodes[parent]
         if parent_node["type"] == "geo":
             parent_node.setdefault("display", path)
@@ -81,10 +88,12 @@ class MemoryHoudini:
         self._node(path)
         for other in [p for p in self.nodes if p == path or p.startswith(path + "/")]:
             del self.nodes[other]
+        self.modified = True
         self.selected = [s for s in self.selected if s in self.nodes]
 
     def set_parm(self, path: str, parm: str, value: str | int | float) -> None:
         self._node(path)["parms"][parm] = value
+        self.modified = True
 
     def parm(self, path: str, parm: str) -> str | int | float:
         return self._node(path)["parms"][parm]
@@ -95,6 +104,7 @@ class MemoryHoudini:
 
     def set_user_data(self, path: str, key: str, value: str) -> None:
         self._node(path)["data"][key] = value
+        self.modified = True
 
     def children_with_user_data(self, parent: str, key: str) -> list[str]:
         prefix = parent.rstrip("/") + "/"
@@ -130,3 +140,15 @@ class MemoryHoudini:
         self._node(sop)
         Path(path).write_text(json.dumps({"sop": sop, "frames": [start, end]}), encoding="utf-8")
         self.calls.append(("export_alembic", sop, path, start, end))
+
+    # -- thumbnails ------------------------------------------------------------------
+    interactive = False  # batch by default (mayapy, hython, nuke -t): no viewport to capture
+
+    def capture_viewport(self, path: str, width: int, height: int) -> None:
+        """A real PNG, when :attr:`interactive` (a session with a viewport)."""
+        from splice.pipeline.thumbnails import write_png
+
+        if not self.interactive:
+            raise RuntimeError("hython has no UI: no viewport")
+        self.calls.append(("capture_viewport", path, width, height))
+        write_png(path, width, height, lambda x, y: (200, 120 + y // 3, 40))

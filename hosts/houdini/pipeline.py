@@ -14,8 +14,10 @@ Houdini keeps splice's records:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import ClassVar
 
+from splice.pipeline import thumbnails
 from splice.pipeline.marked import (
     CONTAINER_KEY,
     CONTEXT_KEY,
@@ -82,3 +84,7 @@ class HoudiniHost(MarkedHost[HoudiniScene]):
 
     def _delete(self, node: str) -> None:
         self.api.delete_node(node)
+
+    def capture_thumbnail(self, path: Path) -> Path | None:
+        """The Scene Viewer, flipbooked at the current frame (None in hython)."""
+        return thumbnails.through(self, self.api.capture_viewport, path)

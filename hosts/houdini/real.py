@@ -91,6 +91,11 @@ class HouScene:
         # a missing asset or texture raises hou.LoadWarning after the scene is loaded: not an error here
         hou.hipFile.load(houdini_path(path), suppress_save_prompt=True, ignore_load_warnings=True)
 
+    def is_modified(self) -> bool:
+        import hou
+
+        return bool(hou.hipFile.hasUnsavedChanges())
+
     # -- nodes -------------------------------------------------------------------------
     def exists(self, path: str) -> bool:
         import hou
@@ -183,3 +188,21 @@ class HouScene:
             rop.render(frame_range=(start, end, 1))  # the range again: render() otherwise reads the parms
         finally:
             rop.destroy()
+
+    # -- thumbnails -------------------------------------------------------------------
+    def capture_viewport(self, path: str, width: int, height: int) -> None:
+        import hou
+
+        if not hou.isUIAvailable():
+            raise RuntimeError("hython has no UI: no viewport")
+        viewer = hou.ui.paneTabOfType(hou.paneTabType.SceneViewer)
+        if viewer is None:
+            raise RuntimeError("no Scene Viewer pane is open")
+        frame = hou.frame()
+        settings = viewer.flipbookSettings().stash()  # a copy: the artist's settings stay as they are
+        settings.frameRange((frame, frame))
+        settings.output(houdini_path(path))
+        settings.outputToMPlay(False)
+        settings.useResolution(True)
+        settings.resolution((int(width), int(height)))
+        viewer.flipbook(viewer.curViewport(), settings)

@@ -35,6 +35,11 @@ class MayaScene(Protocol):
         """Open ``path``, discarding unsaved changes of the open scene."""
         ...
 
+    def is_modified(self) -> bool:
+        """Whether the scene changed since it was last saved or opened (``cmds.file(query=True,
+        modified=True)``)."""
+        ...
+
     # -- scene-level data (cmds.fileInfo) --------------------------------------
     def file_info(self, key: str) -> str | None:
         """The fileInfo value of ``key``, ``None`` when unset."""
@@ -119,4 +124,11 @@ class MayaScene(Protocol):
     def export_alembic(self, path: str, roots: Sequence[str], start: int, end: int) -> None:
         """Write ``roots`` (transforms, none under another) and their children to an Alembic
         file over frames start..end (AbcExport)."""
+        ...
+
+    # -- thumbnails ------------------------------------------------------------------
+    def capture_viewport(self, path: str, width: int, height: int) -> None:
+        """Write what the active viewport shows at the current frame to the PNG ``path`` at
+        ``width`` × ``height`` (a one-frame ``cmds.playblast``); RuntimeError saying why when
+        there is none (batch mode)."""
         ...

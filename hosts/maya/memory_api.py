@@ -31,6 +31,7 @@ class MemoryMaya:
         self.references: dict[str, dict[str, Any]] = {}
         self.selected: list[str] = []
         self.calls: list[tuple[Any, ...]] = []
+        self.modified = False  # set by every call that changes the scene, cleared by save / open
 
     def version(self) -> str:
         return self._version
@@ -42,6 +43,7 @@ class MemoryMaya:
             self._node(parent)
         name = self._unique(name)
         self.nodes[name] = {"type": type, "attrs": {}, "members": [], "parent": parent}
+        self.modified = True
         return name
 
     def _unique(self, name: str) -> str:
@@ -67,6 +69,7 @@ class MemoryMaya:
         state = {"format": FORMAT, "nodes": self.nodes, "info": self.info, "references": self.references}
         Path(path).write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
         self.path = path
+        self.modified = False
 
     def open_scene(self, path: str) -> None:
         state = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -75,6 +78,10 @@ class MemoryMaya:
         self.nodes, self.info, self.references = state["nodes"], state["info"], state["references"]
         self.selected = []
         self.path = path
+        self.modified = False
+
+    def is_modified(self) -> bool:
+        return self.modified
 
     # -- fileInfo ---------------------------------------------------------------
     def file_info(self, key: str) -> str | None:
@@ -82,6 +89,7 @@ class MemoryMaya:
 
     def set_file_info(self, key: str, value: str) -> None:
         self.info[key] = value
+        self.modified = True
 
     # -- nodes and sets -----------------------------------------------------------
     def exists(self, node: str) -> bool:
@@ -102,6 +110,7 @@ class MemoryMaya:
             for other in self.nodes.values():
                 if node in other["members"]:
                     other["members"].remove(node)
+        self.modified = self.modified or bool(nodes)
         self.selected = [s for s in self.selected if s in self.nodes]
 
     def set_members(self, name: str) -> list[str]:
@@ -113,6 +122,7 @@ class MemoryMaya:
             self._node(member)
             if member not in node["members"]:
                 node["members"].append(member)
+                self.modified = True
 
     def sets_with_attr(self, attr: str) -> list[str]:
         return [n for n, node in self.nodes.items() if node["type"] == "objectSet" and attr in node["attrs"]]
@@ -123,6 +133,7 @@ class MemoryMaya:
 
     def set_string_attr(self, node: str, attr: str, value: str) -> None:
         self._node(node)["attrs"][attr] = value
+        self.modified = True
 
     # -- selection ----------------------------------------------------------------
     def selection(self) -> list[str]:
@@ -154,6 +165,7 @@ class MemoryMaya:
 
     def replace_reference(self, reference_node: str, path: str) -> None:
         self._reference(reference_node)["path"] = path
+        self.modified = True
         self.calls.append(("replace_reference", reference_node, path))
 
     def remove_reference(self, reference_node: str) -> None:
@@ -185,3 +197,15 @@ class MemoryMaya:
                 raise RuntimeError(f"AbcExport: {root} is under another root")
         Path(path).write_text(json.dumps({"roots": list(roots), "frames": [start, end]}), encoding="utf-8")
         self.calls.append(("export_alembic", path, tuple(roots), start, end))
+
+    # -- thumbnails ------------------------------------------------------------------
+    interactive = False  # batch by default (mayapy, hython, nuke -t): no viewport to capture
+
+    def capture_viewport(self, path: str, width: int, height: int) -> None:
+        """A real PNG, when :attr:`interactive` (a session with a viewport)."""
+        from splice.pipeline.thumbnails import write_png
+
+        if not self.interactive:
+            raise RuntimeError("batch mode: no viewport")
+        self.calls.append(("capture_viewport", path, width, height))
+        write_png(path, width, height, lambda x, y: (40, 90 + y // 2, 160))

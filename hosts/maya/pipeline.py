@@ -14,7 +14,9 @@ keeps splice's records:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
+from splice.pipeline import thumbnails
 from splice.pipeline.marked import CONTAINER_KEY, CONTEXT_KEY, INSTANCE_KEY, MarkedHost, node_name
 
 from .api import MayaScene
@@ -62,3 +64,7 @@ class MayaHost(MarkedHost[MayaScene]):
 
     def _members(self, node: str) -> list[str]:
         return self.api.set_members(node)
+
+    def capture_thumbnail(self, path: Path) -> Path | None:
+        """The active viewport, playblasted at the current frame (None in batch mode)."""
+        return thumbnails.through(self, self.api.capture_viewport, path)

@@ -95,6 +95,11 @@ class CmdsScene:
 
         cmds.file(maya_path(path), open=True, force=True, type=_scene_type(path))
 
+    def is_modified(self) -> bool:
+        from maya import cmds
+
+        return bool(cmds.file(query=True, modified=True))
+
     # -- fileInfo ---------------------------------------------------------------
     def file_info(self, key: str) -> str | None:
         from maya import cmds
@@ -237,3 +242,23 @@ class CmdsScene:
         job = [f"-frameRange {int(start)} {int(end)}", "-uvWrite", "-worldSpace", "-writeVisibility"]
         job += ["-dataFormat ogawa", *(f"-root {root}" for root in long_roots), f'-file "{maya_path(path)}"']
         cmds.AbcExport(jobArg=" ".join(job))  # type: ignore[attr-defined]  # a plug-in's command
+
+    # -- thumbnails -------------------------------------------------------------------
+    def capture_viewport(self, path: str, width: int, height: int) -> None:
+        from maya import cmds
+
+        if cmds.about(batch=True):
+            raise RuntimeError("batch mode (mayapy): no viewport")
+        frame = int(cmds.currentTime(query=True))
+        cmds.playblast(
+            frame=[frame],
+            format="image",
+            compression="png",
+            completeFilename=maya_path(path),  # exactly this file, no frame number added
+            viewer=False,
+            showOrnaments=False,
+            offScreen=True,
+            percent=100,
+            widthHeight=(int(width), int(height)),
+            forceOverwrite=True,
+        )

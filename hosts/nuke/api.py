@@ -38,6 +38,10 @@ class NukeScript(Protocol):
         """Replace the open script with ``path`` (unsaved changes are discarded)."""
         ...
 
+    def is_modified(self) -> bool:
+        """Whether the script changed since it was last saved or opened (``nuke.root().modified()``)."""
+        ...
+
     # -- nodes and knobs -----------------------------------------------------------------
     def exists(self, name: str) -> bool:
         """Whether a node of this full name exists."""
@@ -108,4 +112,11 @@ class NukeScript(Protocol):
     def on_script_events(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` when a script is created or cleared (File > New / Close), after
         one is opened, and before one is saved."""
+        ...
+
+    # -- thumbnails ------------------------------------------------------------------
+    def capture_viewport(self, path: str, width: int, height: int) -> None:
+        """Write what the active Viewer's input shows at the current frame to the PNG ``path``
+        at ``width`` × ``height`` (rendered through a temporary Write node); RuntimeError saying
+        why when there is none (no Viewer, e.g. ``nuke -t``)."""
         ...

@@ -48,6 +48,7 @@ class MemoryNuke:
         self.frame = 1
         self.callbacks: list[Callable[[], None]] = []
         self.calls: list[tuple[Any, ...]] = []
+        self.modified = False  # set by every call that changes the script, cleared by save / open / close
 
     def version(self) -> str:
         return self._version
@@ -71,18 +72,24 @@ class MemoryNuke:
         state = {"format": FORMAT, "nodes": self.nodes, "root": self.root}
         Path(path).write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
         self.path = path
+        self.modified = False
 
     def open_script(self, path: str) -> None:
         state = json.loads(Path(path).read_text(encoding="utf-8"))
         if state.get("format") != FORMAT:
             raise RuntimeError(f"{path} is not a script this pretend Nuke can open")
         self.nodes, self.root, self.selected, self.path = state["nodes"], state["root"], [], path
-        self._run_callbacks()
+        self.modified = False
+        self._run_callbacks()  # a callback that changes the script leaves it modified, as in Nuke
 
     def clear_script(self) -> None:
         """File > Close (``nuke.scriptClear``): an empty, untitled script with a new root."""
         self.nodes, self.root, self.selected, self.path = {}, {}, [], None
+        self.modified = False
         self._run_callbacks()
+
+    def is_modified(self) -> bool:
+        return self.modified
 
     def _run_callbacks(self) -> None:
         for callback in self.callbacks:
@@ -101,15 +108,18 @@ class MemoryNuke:
             number += 1
             unique = f"{name}{number}"
         self.nodes[unique] = {"class": node_class, "knobs": dict(knobs), "data": {}}
+        self.modified = True
         return unique
 
     def delete_node(self, name: str) -> None:
         self._node(name)
         del self.nodes[name]
         self.selected = [s for s in self.selected if s != name]
+        self.modified = True
 
     def set_knobs(self, name: str, knobs: Mapping[str, KnobValue]) -> None:
         self._node(name)["knobs"].update(knobs)
+        self.modified = True
 
     def knob(self, name: str, knob: str) -> KnobValue:
         return self._node(name)["knobs"][knob]
@@ -120,6 +130,7 @@ class MemoryNuke:
 
     def set_data(self, name: str | None, key: str, value: str) -> None:
         (self.root if name is None else self._node(name)["data"])[key] = value
+        self.modified = True
 
     def nodes_with_data(self, key: str) -> list[str]:
         return [n for n, node in self.nodes.items() if key in node["data"]]
@@ -169,3 +180,15 @@ class MemoryNuke:
 
     def on_script_events(self, callback: Callable[[], None]) -> None:
         self.callbacks.append(callback)
+
+    # -- thumbnails ------------------------------------------------------------------
+    interactive = False  # batch by default (mayapy, hython, nuke -t): no viewport to capture
+
+    def capture_viewport(self, path: str, width: int, height: int) -> None:
+        """A real PNG, when :attr:`interactive` (a session with a viewport)."""
+        from splice.pipeline.thumbnails import write_png
+
+        if not self.interactive:
+            raise RuntimeError("no Viewer (nuke -t): no viewport")
+        self.calls.append(("capture_viewport", path, width, height))
+        write_png(path, width, height, lambda x, y: (60 + x // 3, 60, 60))

@@ -14,7 +14,9 @@ keeps splice's records:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
+from splice.pipeline import thumbnails
 from splice.pipeline.marked import (
     CONTAINER_KEY,
     CONTEXT_KEY,
@@ -76,6 +78,10 @@ class NukeHost(MarkedHost[NukeScript]):
 
     def _delete(self, node: str) -> None:
         self.api.delete_node(node)
+
+    def capture_thumbnail(self, path: Path) -> Path | None:
+        """The active Viewer's input, rendered at the current frame (None in nuke -t)."""
+        return thumbnails.through(self, self.api.capture_viewport, path)
 
 
 def keep_launcher_context(host: NukeHost, environ: Mapping[str, str] | None = None) -> None:

@@ -77,6 +77,11 @@ class NukeApi:
         nuke.scriptClear()  # an empty script opens in place, not in a new window
         nuke.scriptOpen(nuke_path(path))
 
+    def is_modified(self) -> bool:
+        import nuke
+
+        return bool(nuke.root().modified())
+
     # -- nodes and knobs -----------------------------------------------------------------
     def exists(self, name: str) -> bool:
         import nuke
@@ -175,3 +180,26 @@ class NukeApi:
         nuke.addOnCreate(callback, nodeClass="Root")  # a new or cleared script gets a new Root
         nuke.addOnScriptLoad(callback)
         nuke.addOnScriptSave(callback)  # runs before the file is written
+
+    # -- thumbnails -------------------------------------------------------------------
+    def capture_viewport(self, path: str, width: int, height: int) -> None:
+        import nuke
+
+        viewer = nuke.activeViewer() if nuke.GUI else None
+        if viewer is None:
+            raise RuntimeError("no active Viewer (nuke -t has none)")
+        source = viewer.node().input(viewer.activeInput() or 0)
+        if source is None:
+            raise RuntimeError("the active Viewer shows nothing")
+        frame = int(nuke.frame())
+        with nuke.root():
+            resize = nuke.nodes.Reformat(type="to box", box_width=int(width), box_height=int(height))
+            resize["box_fixed"].setValue(True)
+            resize.setInput(0, source)
+            write = nuke.nodes.Write(file=nuke_path(path), file_type="png")
+            write.setInput(0, resize)
+        try:
+            nuke.execute(write, frame, frame)
+        finally:  # the script is left as it was
+            nuke.delete(write)
+            nuke.delete(resize)

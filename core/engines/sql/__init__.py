@@ -13,6 +13,7 @@ that SQLite and PostgreSQL both run. It is assembled from one class per concern:
 - ``metadata.py``    metadata of any node
 - ``deletion.py``    deleting any node, keeping history
 - ``events.py``      the event stream; ``consumers.py`` its consumer groups
+- ``export.py``      the stored rows of nodes, for a replica to copy
 - ``base.py``        what they share: the write's events, lookups by kref
 - ``dialect.py``     the hooks an engine fills in: all that differs per database
 
@@ -30,6 +31,7 @@ from .consumers import ConsumerGroups
 from .deletion import Deletion
 from .edges import Edges
 from .events import Events
+from .export import Export
 from .metadata import NodeMetadata
 from .nodes import Nodes
 from .revisions import Revisions
@@ -51,6 +53,7 @@ class SQLBackend(
     NodeMetadata,
     Events,
     ConsumerGroups,
+    Export,
 ):
     """The engine-independent part of splice's SQL engines."""
 

@@ -6,11 +6,13 @@ import json
 from collections.abc import Sequence
 
 from ...errors import AlreadyExistsError, NotFoundError
-from ...kref import Kref, KrefParts
+from ...kref import SCHEME, Kref
 from ...records import ArtifactRecord, ArtifactSpec, RevisionRecord
 from ...times import now_stamp
 from .base import LATEST, SQLBase, dumps
 from .dialect import Connection
+
+_SCHEME = len(SCHEME)
 
 
 class Artifacts(SQLBase):
@@ -102,14 +104,16 @@ class Artifacts(SQLBase):
             p = k.parts
             if p.item_name is None:
                 continue
-            path = k.path if p.revision is None and p.tag is None and p.artifact is None else _item_path(p)
+            path = str.partition(k, "?")[0][_SCHEME:]  # k.path, without making the base kref
             if p.time is not None:
                 by_time.append((idx, k))
             elif p.revision is not None:
                 by_number.append((idx, path, p.revision, p.artifact))
             else:
                 by_tag.append((idx, path, p.tag or LATEST, p.artifact))
-        with self._read() as conn:
+        # one statement (every single resolve) needs no snapshot around it
+        one = not by_time and not (by_number and by_tag)
+        with self._read_one() if one else self._read() as conn:
             for rows, numbers, join in (
                 (by_number, True, "JOIN revisions r ON r.item_id = i.id AND r.number = q.sel"),
                 (
@@ -128,7 +132,7 @@ class Artifacts(SQLBase):
                     + " JOIN artifacts a ON a.revision_id = r.id"
                     " AND a.name = COALESCE(q.art, r.default_artifact)",
                     params,
-                ):
+                ).fetchall():
                     out[idx] = location
             for idx, k in by_time:
                 try:
@@ -161,8 +165,3 @@ class Artifacts(SQLBase):
             self._set_default(conn, rid, record.kref, name)
             self._emit(conn, "revision.updated", record.kref, default_artifact=name)
             return self._revision_record(conn, rid)
-
-
-def _item_path(p: KrefParts) -> str:
-    return "/".join((p.project, *p.spaces, f"{p.item_name}.{p.kind}"))
-

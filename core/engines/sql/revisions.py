@@ -14,7 +14,7 @@ from ...kref import Kref
 from ...records import Metadata, RevisionRecord, RevisionSpec, to_dict
 from ...times import now_stamp, to_stamp
 from .artifacts import Artifacts
-from .base import LATEST, chunks, dumps
+from .base import LATEST, PUBLISHED, chunks, dumps
 from .dialect import Connection
 from .edges import Edges
 from .nodes import Nodes
@@ -88,56 +88,88 @@ class Revisions(Nodes, Tags, Artifacts, Edges):
                         )
                     return [self._revision_record(conn, rid) for rid in made]
             stamp = now_stamp()
-            ids = []
-            for spec in specs:
-                if spec.create_item and conn.execute(
-                    "SELECT 1 FROM items WHERE path = ?", (spec.item.path,)
-                ).fetchone() is None:
-                    self._insert_item(conn, spec.item.base, {}, stamp)
-                item_id, kind = self._item_row(conn, spec.item)[:2]
-                if kind == "bundle":
-                    raise ValidationError(f"{spec.item.base} is a bundle: use add_member / remove_member")
-                _, rid, number = self._insert_revision(conn, spec.item, spec.metadata, stamp, item_id)
-                rkref = f"{spec.item.base}?r={number}"
-                # the revision is new: duplicates can only be within the spec, checked here
-                names = [art.name for art in spec.artifacts]
-                if len(set(names)) != len(names):
-                    raise AlreadyExistsError(f"{rkref}: the batch names an artifact twice ({names})")
-                for art in spec.artifacts:
-                    self._insert_artifact(conn, rid, rkref, art, stamp, fresh=True)
-                default = spec.default_artifact or (names[0] if names else None)
-                if default is not None:
-                    if default not in names:
-                        raise NotFoundError(f"{rkref} has no artifact {default!r} to be its default")
-                    conn.execute("UPDATE revisions SET default_artifact = ? WHERE id = ?", (default, rid))
-                linked: set[tuple[int, str]] = set()
-                for edge in spec.edges:
-                    target = self._revision_id(conn, edge.target)
-                    if (target, edge.edge_type) in linked:
-                        raise AlreadyExistsError(
-                            f"{rkref}: the batch has the edge -{edge.edge_type}-> {edge.target} twice"
-                        )
-                    linked.add((target, edge.edge_type))
-                    self._insert_edge(
-                        conn,
-                        rid,
-                        target,
-                        rkref,
-                        edge.target,
-                        edge.edge_type,
-                        edge.metadata,
-                        stamp,
-                        fresh=True,
-                    )
-                for tag in spec.tags:
-                    self._tag(conn, item_id, rid, number, rkref, tag, stamp)
-                ids.append(rid)
+            ids = [self._create_one(conn, spec, stamp) for spec in specs]
             if idempotency_key is not None:
                 conn.execute(
                     "INSERT INTO idempotency (key, digest, result, created_at) VALUES (?,?,?,?)",
                     (idempotency_key, digest, json.dumps(ids), stamp),
                 )
-            return [self._revision_record(conn, rid) for rid in ids]
+            by_id = self._revision_records(conn, ids)
+            return [by_id[rid] for rid in ids]
+
+    def _create_one(self, conn: Connection, spec: RevisionSpec, stamp: str) -> int:
+        """One revision of a batch with its artifacts, edges and tags; its id. Few statements,
+        and few of them read back (each read is a round trip on PostgreSQL, whose writes are
+        pipelined); the events are those of create_revision, create_artifact, … in turn."""
+        if (
+            spec.create_item
+            and conn.execute("SELECT 1 FROM items WHERE path = ?", (spec.item.path,)).fetchone() is None
+        ):
+            self._insert_item(conn, spec.item.base, {}, stamp)
+        names = [art.name for art in spec.artifacts]
+        default = spec.default_artifact or (names[0] if names else None)
+        published = PUBLISHED in spec.tags
+        made = self._new_revision(conn, spec.item.path, (dumps(spec.metadata), stamp, default, published))
+        if made is None:  # no such item, or a bundle: say which
+            self._item_row(conn, spec.item)
+            raise ValidationError(f"{spec.item.base} is a bundle: use add_member / remove_member")
+        item_id, rid, number = made
+        self._move_tag(conn, item_id, rid, number, LATEST, stamp)
+        rkref = f"{spec.item.base}?r={number}"
+        self._emit(conn, "revision.created", rkref, number=number)
+        # the revision is new: duplicates can only be within the spec, checked here
+        if len(set(names)) != len(names):
+            raise AlreadyExistsError(f"{rkref}: the batch names an artifact twice ({names})")
+        if spec.artifacts:
+            conn.execute(
+                "INSERT INTO artifacts (revision_id, name, location, metadata, created_at, author) VALUES "
+                + ",".join(["(?,?,?,?,?,?)"] * len(spec.artifacts)),
+                [
+                    v
+                    for art in spec.artifacts
+                    for v in (rid, art.name, art.location, dumps(art.metadata), stamp, self.actor)
+                ],
+            )
+            for art in spec.artifacts:
+                self._emit(conn, "artifact.added", f"{rkref}&a={art.name}", location=art.location)
+        if default is not None and default not in names:
+            raise NotFoundError(f"{rkref} has no artifact {default!r} to be its default")
+        if spec.edges:
+            self._link_fresh(conn, rid, rkref, spec, stamp)
+        for tag in spec.tags:
+            self._tag(conn, item_id, rid, number, rkref, tag, stamp, published=published)
+        return rid
+
+    def _link_fresh(self, conn: Connection, rid: int, rkref: str, spec: RevisionSpec, stamp: str) -> None:
+        """The edges of a new revision: their targets looked up together, then one INSERT."""
+        found = self._revision_ids(conn, [edge.target for edge in spec.edges])
+        rows: list = []
+        linked: set[tuple[int, str]] = set()
+        for i, edge in enumerate(spec.edges):
+            target = found[i] if i in found else self._revision_id(conn, edge.target)
+            if (target, edge.edge_type) in linked:
+                raise AlreadyExistsError(
+                    f"{rkref}: the batch has the edge -{edge.edge_type}-> {edge.target} twice"
+                )
+            linked.add((target, edge.edge_type))
+            if target == rid:
+                raise ValidationError(f"an edge from {rkref} to itself is not allowed")
+            rows += (rid, target, edge.edge_type, dumps(edge.metadata), stamp, self.actor)
+            self._emit(conn, "edge.created", rkref, target=str(edge.target), edge_type=edge.edge_type)
+        conn.execute(
+            "INSERT INTO edges (source_id, target_id, edge_type, metadata, created_at, author) VALUES "
+            + ",".join(["(?,?,?,?,?,?)"] * len(spec.edges)),
+            rows,
+        )
+
+    def _revision_records(self, conn: Connection, ids: Sequence[int]) -> dict[int, RevisionRecord]:
+        """The records of revisions by id, in one statement per 500."""
+        by_id: dict[int, RevisionRecord] = {}
+        for chunk in chunks(sorted(set(ids)), 500):
+            marks = ",".join("?" * len(chunk))
+            for row in conn.execute(self._revisions_sql + f" WHERE r.id IN ({marks})", chunk):
+                by_id[row[0]] = self._to_revision(row)
+        return by_id
 
     def get_revision(self, kref: Kref) -> RevisionRecord:
         with self._read() as conn:
@@ -151,12 +183,7 @@ class Revisions(Nodes, Tags, Artifacts, Edges):
                     ids.append(self._select_revision_id(conn, kref))
                 except NotFoundError:
                     ids.append(None)
-            wanted = sorted({i for i in ids if i is not None})
-            by_id: dict[int, RevisionRecord] = {}
-            for chunk in chunks(wanted, 500):
-                marks = ",".join("?" * len(chunk))
-                for row in conn.execute(self._revisions_sql + f" WHERE r.id IN ({marks})", chunk):
-                    by_id[row[0]] = self._to_revision(row)
+            by_id = self._revision_records(conn, [i for i in ids if i is not None])
             return [by_id.get(i) if i is not None else None for i in ids]
 
     def list_revisions(self, item: Kref) -> list[RevisionRecord]:

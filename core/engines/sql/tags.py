@@ -17,34 +17,57 @@ from .dialect import Connection
 class Tags(SQLBase):
     """Tag, untag, tag history and "which revision held a tag at time T"."""
 
-    def _move_tag(self, conn: Connection, item_id: int, rid: int, number: int, tag: str, stamp: str) -> None:
+    def _move_tag(
+        self,
+        conn: Connection,
+        item_id: int,
+        rid: int,
+        number: int,
+        tag: str,
+        stamp: str,
+        left: tuple[int, int] | None = None,
+    ) -> None:
+        """Give ``tag`` to the revision and record it; ``left``: (id, number) of the revision
+        it leaves, whose 'untagged' row goes first in the same INSERT."""
         conn.execute(
             "INSERT INTO tags (item_id, tag, revision_id) VALUES (?,?,?)"
             " ON CONFLICT (item_id, tag) DO UPDATE SET revision_id = excluded.revision_id",
             (item_id, tag, rid),
         )
+        rows = [(left[0], left[1], "untagged")] if left else []
+        rows.append((rid, number, "tagged"))
         conn.execute(
-            "INSERT INTO tag_history (item_id, revision_id, revision_number, tag, action, at, author)"
-            " VALUES (?,?,?,?,'tagged',?,?)",
-            (item_id, rid, number, tag, stamp, self.actor),
+            "INSERT INTO tag_history (item_id, revision_id, revision_number, tag, action, at, author) VALUES "
+            + ",".join(["(?,?,?,?,?,?,?)"] * len(rows)),
+            [v for r, n, action in rows for v in (item_id, r, n, tag, action, stamp, self.actor)],
         )
 
     def _tag(
-        self, conn: Connection, item_id: int, rid: int, number: int, rkref: str, tag: str, stamp: str
+        self,
+        conn: Connection,
+        item_id: int,
+        rid: int,
+        number: int,
+        rkref: str,
+        tag: str,
+        stamp: str,
+        published: bool = False,
     ) -> None:
+        """Move ``tag`` to the revision; ``published``: it was inserted published already."""
         if tag == LATEST:
             raise ValidationError("'latest' moves by itself to the newest revision; it cannot be set")
         current = conn.execute(
-            "SELECT revision_id FROM tags WHERE item_id = ? AND tag = ?", (item_id, tag)
+            "SELECT t.revision_id, r.number FROM tags t JOIN revisions r ON r.id = t.revision_id"
+            " WHERE t.item_id = ? AND t.tag = ?",
+            (item_id, tag),
         ).fetchone()
         if current is not None and current[0] == rid:
             return
         if current is not None:  # the tag leaves its holder: say so in history and events
-            holder = self._revision_record(conn, current[0])
-            self._record_untag(conn, item_id, current[0], holder.number, tag, stamp)
-            self._emit(conn, "revision.untagged", holder.kref, tag=tag, moved_to=number)
-        self._move_tag(conn, item_id, rid, number, tag, stamp)
-        if tag == PUBLISHED:
+            holder = f"{str(rkref).partition('?')[0]}?r={current[1]}"
+            self._emit(conn, "revision.untagged", holder, tag=tag, moved_to=number)
+        self._move_tag(conn, item_id, rid, number, tag, stamp, left=current)
+        if tag == PUBLISHED and not published:
             conn.execute("UPDATE revisions SET published = 1 WHERE id = ?", (rid,))
         self._emit(conn, "revision.tagged", rkref, tag=tag)
 

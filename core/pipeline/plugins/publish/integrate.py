@@ -40,6 +40,20 @@ def _loaded(containers):
     return [(kref, {"representations": ",".join(sorted(reps))}) for kref, reps in sorted(used.items())]
 
 
+def _edges(loaded, extra):
+    """The DEPENDS_ON edges of one instance: the scene's loaded revisions, and the instance's
+    own (``splice.dependencies``: a USD layer's krefs), one edge per target, metadata merged."""
+    edges = {kref: dict(meta) for kref, meta in loaded}
+    for edge in extra:
+        meta = edges.setdefault(edge["target"], {})
+        both = f"{meta.get('representations', '')},{edge['metadata'].get('representations', '')}"
+        reps = {n for n in both.split(",") if n}
+        meta.update(edge["metadata"])
+        if reps:
+            meta["representations"] = ",".join(sorted(reps))
+    return [{"target": kref, "edge_type": "DEPENDS_ON", "metadata": meta} for kref, meta in edges.items()]
+
+
 class IntegrateSplice(pyblish.api.ContextPlugin):
     """One revision per instance, all in one transaction."""
 
@@ -88,9 +102,7 @@ class IntegrateSplice(pyblish.api.ContextPlugin):
                     "create_item": True,
                     "metadata": _metadata(context, instance),
                     "artifacts": artifacts,
-                    "edges": [
-                        {"target": kref, "edge_type": "DEPENDS_ON", "metadata": meta} for kref, meta in loaded
-                    ],
+                    "edges": _edges(loaded, instance.data.get("splice.dependencies", [])),
                     "tags": list(options.get("tags") or []),
                     "default_artifact": options.get("default") or artifacts[0]["name"],
                 }

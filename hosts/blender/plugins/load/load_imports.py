@@ -68,6 +68,24 @@ class USDLoader(_ImportLoader):
     def run(self, file: Path) -> Any:
         return bpy.ops.wm.usd_import(filepath=str(file))
 
+    # Blender's USD has no kref:// resolver: it imports a copy with the krefs resolved and
+    # their files fetched first (splice.usd.localize); a file without krefs is used as it is.
+    def load(
+        self, host: BlenderHost, revision: Any, representation: str, path: Path, name: str, namespace: str
+    ) -> Container:
+        return super().load(host, revision, representation, _localized(path, revision), name, namespace)
+
+    def update(self, host: BlenderHost, container: Container, revision: Any, path: Path) -> None:
+        super().update(host, container, revision, _localized(path, revision))
+
+
+def _localized(path: Path, revision: Any) -> Path:
+    from splice.pipeline import current
+    from splice.usd import localize
+
+    client = getattr(revision, "_client", None) or current.client()  # the client load() was given
+    return localize(one_file(Path(path), USDLoader.suffixes), client)
+
 
 class GLTFLoader(_ImportLoader):
     """glTF files (``.glb``, ``.gltf``)."""
