@@ -1,6 +1,6 @@
 """A live local replica of a splice server: resolve through it, and its catch-up.
 
-``python -m benchmarks.replica [--items N] [--events N]``
+``python -m benchmarks.replica [--items N] [--events N] [--replay N]``
 
 A real ``splice serve`` on loopback (SQLite) holds ``--items`` models with two
 revisions each (``published`` on revision 1). Measured in the same run, per call
@@ -14,11 +14,17 @@ revisions each (``published`` on revision 1). Measured in the same run, per call
    revisions, artifacts, tags moved), then ``sync()`` applies them from the cursor:
    events/s, and p50 / p95 / max of the time per applied batch.
 3. Live follow: a write by another client, until the replica answers it (p50 / p95 / max).
+4. Offline writes: the server stopped, ``--replay`` writes (publishes of one revision
+   with an artifact and a tag, and attributes set) queued in the replica (p50 / p95 / max
+   per write), the server started again, then ``push()`` replays them in order with their
+   idempotency keys: writes/s, and p50 / p95 / max per replayed write; beside the same
+   writes sent online by a plain client, with and without an ``Idempotency-Key``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sqlite3
 import tempfile
@@ -56,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--items", type=int, default=5_000)
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--replay", type=int, default=1_000)
     args = parser.parse_args(argv)
     from splice.server.local import LocalServer
 
@@ -168,11 +175,96 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(stats("catch-up: one batch applied", batches))
         again.close()
+        replay_rate(server, writer, Path(tmp) / "replica.db", args.replay)
         writer.close()
         embedded.close()
         raw.close()
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     return 0 if ratio >= GOAL else 1
+
+
+def _writes(n: int, tag: str) -> list[tuple[str, dict]]:
+    """``n`` writes: publishes of one revision (an artifact, a tag) and, one in five, an attribute."""
+    out = []
+    for i in range(n):
+        kref = f"kref://bench/assets/a{i % 100:05d}.model"
+        if i % 5 == 4:
+            out.append(("set_attribute", {"kref": kref, "key": "note", "value": f"{tag} {i}"}))
+            continue
+        spec = {
+            "item": kref,
+            "metadata": {"n": str(i)},
+            "artifacts": [{"name": "mesh", "location": f"/m/{tag}/{i}.abc", "metadata": {}}],
+            "tags": ["offline"],
+        }
+        out.append(("batch_create_revisions", {"specs": [spec], "idempotency_key": None}))
+    return out
+
+
+def replay_rate(server, writer, path: Path, n: int) -> None:
+    """Part 4: queue ``n`` writes offline, replay them; beside the same writes sent online."""
+    import uuid
+
+    from splice.engines.replica import QueuedWriteError
+    from splice.wire import METHODS, decode_args
+
+    remote = writer.backend
+    for label, keyed in (("online write, no key", False), ("online write, Idempotency-Key", True)):
+        times = timed(
+            _writes(n, label[:6] + str(keyed)),
+            lambda w, keyed=keyed: remote.send(w[0], w[1], str(uuid.uuid4()) if keyed else None),
+        )
+        print(stats(label, times))
+    client = splice.Client.open(server.url, user="bench", replica=path, live=False, auto_push=False)
+    backend = client.backend
+    server.stop()
+    with contextlib.suppress(splice.errors.EngineError):
+        backend.sync()
+    writes = _writes(n, "offline")
+
+    def queue_one(w):
+        try:
+            getattr(backend, w[0])(**decode_args(METHODS[w[0]], w[1]))
+        except QueuedWriteError:
+            return
+        raise AssertionError("the write was not queued")
+
+    print(stats("offline write queued", timed(writes, queue_one)))
+    assert backend.sync_status().queued == n
+    server.start()
+    sent: list[float] = []
+    target = backend._server.connected
+    real = target.send
+
+    def send_timed(*a, **kw):
+        start = time.perf_counter()
+        try:
+            return real(*a, **kw)
+        finally:
+            sent.append(time.perf_counter() - start)
+
+    target.send = send_timed
+    real_sync, synced = backend.sync, []
+
+    def sync_timed(*a, **kw):  # push() catches up after the replay: timed apart
+        start = time.perf_counter()
+        try:
+            return real_sync(*a, **kw)
+        finally:
+            synced.append(time.perf_counter() - start)
+
+    backend.sync = sync_timed
+    started = time.perf_counter()
+    report = backend.push()
+    took = time.perf_counter() - started
+    assert len(report.landed) == n and not report.refused and report.left == 0, report.stopped
+    loop = took - sum(synced)
+    print(
+        f"replay: {n:,} queued writes in {loop:.2f}s: {n / loop:,.0f} writes/s, then the replica "
+        f"caught up in {sum(synced):.2f}s ({n / took:,.0f} writes/s in all)"
+    )
+    print(stats("replay: one write sent", sent))
+    client.close()
 
 
 if __name__ == "__main__":

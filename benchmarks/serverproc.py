@@ -38,9 +38,10 @@ class Server(LocalServer):
 
     def cli_tenant(self, tenant: str, user: str = "bench", role: str = "admin") -> str:
         """Add ``tenant`` and a token for ``user`` with ``role`` on every project: the token."""
-        splice_cli("tenant", "add", tenant, "--data-dir", str(self.data_dir))
+        where = ("--db", self.db, "--data-dir", str(self.data_dir))  # PostgreSQL: its control store
+        splice_cli("tenant", "add", tenant, *where)
         out = splice_cli("token", "create", "--user", user, "--tenant", tenant, "--role", role,
-                         "--label", "benchmarks", "--data-dir", str(self.data_dir), "--json")
+                         "--label", "benchmarks", *where, "--json")
         return json.loads(out)["token"]
 
 

@@ -3,7 +3,8 @@
 - the launcher's TOML layers: :class:`splice.launcher.schema.LauncherConfig`;
 - the user's ``repos.json`` and ``$SPLICE_REPOS``: :class:`splice.packages.schema.Repos`;
 - an item's ``files.stages``: :class:`splice.files.schema.Stages`;
-- the server's configuration: :class:`splice.server.config.ServerConfig`.
+- the server's configuration: :class:`splice.server.config.ServerConfig`;
+- a pin manifest (``splice pin``): :class:`splice.pin.schema.PinManifest`.
 
 The models are the only description of these documents: :func:`check` validates with
 them and turns pydantic's errors into one message per wrong value that names the
@@ -42,6 +43,7 @@ __all__ = [
 
 DOCUMENTS: dict[str, str] = {
     "launcher": "splice.launcher.schema:LauncherConfig",
+    "pin": "splice.pin.schema:PinManifest",
     "repos": "splice.packages.schema:Repos",
     "server": "splice.server.config:ServerConfig",
     "stages": "splice.files.schema:Stages",

@@ -15,17 +15,21 @@ registers the class, and the remote engine turns a server's answer back into it.
     │   ├── PackageNameError             package_name               splice.packages
     │   ├── SourceError                  file_source                splice.files
     │   ├── LayerError                   usd_layer                  splice.usd
+    │   ├── PinManifestError             pin_manifest               splice.pin
     │   └── ConfigError                  launcher_config            splice.launcher
     ├── NotFoundError (LookupError)      not_found             404
     │   ├── UnknownRepoError             package_unknown_repo       splice.packages (a RepoError too)
     │   ├── UnresolvedKrefError          usd_unresolved             splice.usd
+    │   ├── PinnedRevisionError          pin_unknown                splice.pin
+    │   ├── UnpinnedKrefError            pin_unpinned               splice.pin
     │   └── AppNotFoundError             app_not_found              splice.launcher
     ├── AlreadyExistsError               already_exists        409
     │   └── PublishedVersionError        package_published          splice.packages
     ├── ImmutableError                   immutable             409
     ├── ConflictError                    conflict              409
     │   ├── ResolutionError              package_resolution         splice.packages
-    │   └── TargetConflictError          file_conflict              splice.files (a TargetError too)
+    │   ├── TargetConflictError          file_conflict              splice.files (a TargetError too)
+    │   └── PinChangedError              pin_changed                splice.pin
     ├── SchemaError                      schema                503
     ├── EngineError                      engine                503
     │   └── StaleReadError               replica_stale              splice.engines.replica
@@ -43,6 +47,7 @@ registers the class, and the remote engine turns a server's answer back into it.
     ├── HookError                        hook                       splice.pipeline.hooks
     ├── UsdUnavailableError              usd_unavailable            splice.usd
     ├── PublishValidationError           publish_validation    422  splice.pipeline.publish
+    ├── QueuedWriteError                 replica_queued             splice.engines.replica
     ├── QtMissingError                   qt_missing                 splice.tools.hosting
     └── CliError                         cli                        the command line
 
@@ -87,6 +92,7 @@ ERROR_MODULES = (
     "splice.launcher.errors",
     "splice.pipeline.hooks",
     "splice.usd.errors",
+    "splice.pin.errors",
     "splice.engines.replica_errors",
 )
 _imported = False

@@ -37,6 +37,7 @@ SPLICE_VARS = (
     "SPLICE_APP_VERSION",
     "SPLICE_WORKSPACE",
     "SPLICE_TIME",
+    "SPLICE_PIN",
 )
 
 
@@ -63,6 +64,7 @@ class Launch:
     store_time: str = ""
     store_url: str = ""
     cwd: str | None = None
+    pin: str = ""  # the pin manifest's text ($SPLICE_PIN), to give the same one again (--from)
 
     @property
     def argv(self) -> list[str]:
@@ -101,9 +103,12 @@ def prepare(
     environ: Mapping[str, str] | None = None,
     config: Config | None = None,
     report: Callable[[str], None] | None = None,
+    pin: Path | str | None = None,
 ) -> Launch:
     """Resolve a launch (see the module's documentation). Raises a typed error naming
-    what is wrong and what exists; starts nothing."""
+    what is wrong and what exists; starts nothing. ``pin``: a pin manifest (``splice pin``)
+    the app loads through (``$SPLICE_PIN``); one naming a revision the store does not have
+    is refused, naming it."""
     base = dict(os.environ if environ is None else environ)
     if config is None:
         config = studio_config(config_paths, base)
@@ -147,6 +152,11 @@ def prepare(
         builder.set("SPLICE_TIME", stamp)
     else:
         builder.unset("SPLICE_TIME")
+    pin_text = _pin(client, pin)
+    if pin is not None:
+        builder.set("SPLICE_PIN", os.path.abspath(pin))
+    else:
+        builder.unset("SPLICE_PIN")
     builder.prepend("PATH", [str(bin_dir(ws_path))])
     runtime = _runtime(chosen, config, report)
     python_path = [str(p) for p in (site_packages(ws_path), runtime) if p]
@@ -181,11 +191,44 @@ def prepare(
         store_time=stamp or times.now_stamp(),
         store_url=_store_url(client),
         cwd=str(ws_path),
+        pin=pin_text,
     )
     run_hooks([*config.hooks, *chosen.hooks], launch)
     launch.changes = {k: v for k, v in sorted(launch.env.items()) if base.get(k) != v}
     launch.removed = sorted(k for k in base if k not in launch.env)
     return launch
+
+
+def _pin(client: Any, pin: Path | str | None) -> str:
+    """The manifest's text, once every revision it pins is found in the store."""
+    if pin is None:
+        return ""
+    from ..pin import read, verify
+
+    manifest = read(pin)  # a file that is not a manifest is refused naming it
+    verify(manifest, client, content=False, where=str(pin))
+    text = Path(pin).read_text(encoding="utf-8")
+    return text
+
+
+def _saved_pin(launch: Launch) -> None:
+    """Point ``$SPLICE_PIN`` at the saved manifest: its file when unchanged, else a copy of
+    the saved text in the per-user cache (by content: another machine, a moved file)."""
+    import hashlib
+
+    path = launch.changes.get("SPLICE_PIN", "")
+    try:
+        if path and Path(path).read_text(encoding="utf-8") == launch.pin:
+            return
+    except OSError:
+        pass
+    from platformdirs import user_cache_dir
+
+    digest = hashlib.sha256(launch.pin.encode()).hexdigest()[:16]
+    copy = Path(user_cache_dir("splice", appauthor=False)) / "pins" / f"{digest}.json"
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    copy.write_text(launch.pin, encoding="utf-8")
+    launch.changes["SPLICE_PIN"] = str(copy)
 
 
 def _runtime(chosen: AppVersion, config: Config, report: Callable[[str], None] | None) -> Path | None:
@@ -279,6 +322,8 @@ def load(path: Path | str, environ: Mapping[str, str] | None = None) -> Launch:
         raise LaunchError(f"the saved launch's executable {launch.executable} does not exist any more")
     if launch.workspace and launch.lock:
         _same_workspace(launch)
+    if launch.pin:
+        _saved_pin(launch)
     env = {k: v for k, v in base.items() if k not in launch.removed}
     env.update(launch.changes)
     launch.env = env

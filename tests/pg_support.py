@@ -26,7 +26,9 @@ def pg_base_url() -> Iterator[str]:
 
     if binaries() is None:
         pytest.skip("no PostgreSQL binaries (apt-get install postgresql)")
-    with local_cluster("splice_test") as url:
+    # one cluster for the whole session: servers, replicas and two-server tests each hold pools
+    # of their own, so room for more than PostgreSQL's default 100 (or the engine's 200)
+    with local_cluster("splice_test", max_connections=800) as url:
         yield url
 
 

@@ -545,7 +545,9 @@ def test_launch_reports_an_app_that_cannot_start_with_the_end_of_its_log(
     code, out, err = cli(capsys, "--db", tmp_path / "store.db", "launch", "broken", *where, "--watch", "0")
     assert code == 0 and "started broken 1" in out
     code, out, err = cli(capsys, "--db", tmp_path / "store.db", "launch", "broken", *where, "--watch", "-1")
-    assert code == 1 and "--watch must be 0 to 600 seconds, not -1" in err
+    assert code == 2 and "--watch: expected a finite number of seconds >= 0, got '-1'" in err  # argparse's
+    code, out, err = cli(capsys, "--db", tmp_path / "store.db", "launch", "broken", *where, "--watch", "601")
+    assert code == 1 and "--watch must be 0 to 600 seconds, not 601" in err
 
 
 def test_cli_launch_at_time_locks_the_workspace(studio, tmp_path: Path, capsys) -> None:

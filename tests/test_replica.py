@@ -269,7 +269,7 @@ def test_offline_reads_then_catch_up_from_the_cursor(
     server: LocalServer, token: str, origin: splice.Client, tmp_path: Path
 ) -> None:
     build_show(origin)
-    replica = open_replica(server, token, tmp_path)
+    replica = open_replica(server, token, tmp_path, queue_writes=False)  # tests/test_offline.py queues
     strict = open_replica(server, token, tmp_path / "strict", strict=True)
     backend: ReplicaBackend = replica.backend  # type: ignore[assignment]
     try:
@@ -281,10 +281,12 @@ def test_offline_reads_then_catch_up_from_the_cursor(
         status = backend.sync_status()
         assert status.stale_reads == 100 and status.online is False and status.stale_since is not None
         assert not status.current
+        strict_backend: ReplicaBackend = strict.backend  # type: ignore[assignment]
+        wait_until(strict_backend, lambda: strict_backend.syncer.online is False)  # its own follower
         with pytest.raises(StaleReadError, match="cannot be reached"):
             strict.get_revision(HERO)
         with pytest.raises(EngineError):
-            replica.get_item(HERO).create_revision()  # writes need the server (no queue yet)
+            replica.get_item(HERO).create_revision()  # without a queue, writes need the server
         server.start()
         cursor = int(status.cursor)
         for n in range(5):

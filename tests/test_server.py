@@ -50,6 +50,8 @@ SAMPLES: dict[tuple[str, str], Sample] = {
                                          "artist"),
     ("POST", "/api/v1/get_item"): rpc({"kref": H}),
     ("POST", "/api/v1/find_items"): rpc({"query": {"under": "kref://show"}}, "viewer", "own"),
+    # a project another tenant lacks: no rows (a replica reads "gone"), never 404
+    ("POST", "/api/v1/export_rows"): rpc({"krefs": ["kref://show"], "deep": True}, "viewer", "own"),
     ("POST", "/api/v1/create_revision"): rpc({"item": H}, "artist"),
     ("POST", "/api/v1/batch_create_revisions"): rpc({"specs": [{"item": H}]}, "artist"),
     ("POST", "/api/v1/get_revision"): rpc({"kref": H + "?r=1"}),

@@ -202,7 +202,7 @@ def test_blender_in_background_cannot_tell_but_tracks_splice_edits(tmp_path: Pat
         host.open_file(TMP / "a.blend")
         r["edits_after_open"] = pipeline._splice_edits
         host.set_context(Context("show", "kref://show/assets", "model"))
-        bpy.ops.wm.save_mainfile()  # Blender's own save: its save_post handler clears them
+        bpy.ops.wm.save_mainfile()  # Blender's own save: no handler without a window (see below)
         r["edits_after_blender_save"] = pipeline._splice_edits
         r["background"] = host.has_unsaved_changes()
         emit(r)
@@ -212,7 +212,10 @@ def test_blender_in_background_cannot_tell_but_tracks_splice_edits(tmp_path: Pat
     # bpy.data.is_dirty is cleared by the window manager's notifiers: none run without a window
     assert out["fresh"] is True and out["dirty"] is True and out["background"] is True
     assert out["edits_after_save"] is False and out["edits_after_load"] is True
-    assert out["edits_after_open"] is False and out["edits_after_blender_save"] is False
+    assert out["edits_after_open"] is False
+    # no save_post handler in the background (the answer is True anyway, and the bpy module hangs
+    # at exit with a Python handler left in it): the windowed test below covers Blender's saves
+    assert out["edits_after_blender_save"] is True
 
 
 BLENDER = "/usr/bin/blender"

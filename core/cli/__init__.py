@@ -30,6 +30,7 @@ from . import (
     launch,
     nodes,
     packages,
+    pin,
     scenes,
     server,
     sync,
@@ -54,6 +55,7 @@ TOPICS: tuple[Register, ...] = (
     scenes.register,  # publish, load, inventory
     launch.register,  # env, launch, apps, runtime, launcher
     usd.register,  # usd list, usd resolve
+    pin.register,  # pin, pin diff, pin check
     demo.register,
 )
 

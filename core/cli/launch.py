@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ..client import Client
 
 _CONFIG_HELP = "a studio configuration file (TOML), after $SPLICE_APPS's (repeatable)"
+_PIN_HELP = "a pin manifest (splice pin): the app loads the revisions it pins ($SPLICE_PIN)"
 _AT_HELP = "time-lock: the workspace holds what was published at TIME (YYYYMMDDHHMM or ISO 8601)"
 
 
@@ -36,6 +37,7 @@ def register(sub: Any, add: Add) -> None:
         )
         p.add_argument("--config", action="append", default=[], metavar="FILE", help=_CONFIG_HELP)
         p.add_argument("--at", metavar="TIME", help=_AT_HELP)
+        p.add_argument("--pin", metavar="FILE", help=_PIN_HELP)
 
     p = add(
         sub,
@@ -121,6 +123,7 @@ def _prepare(client: Client, args: argparse.Namespace, extra_args: list[str] | N
         at=args.at,
         extra_args=extra_args or (),
         report=_progress,
+        pin=args.pin,
     )
 
 
@@ -145,10 +148,10 @@ def cmd_launch(client: Client, args: argparse.Namespace) -> int:
     if not 0 <= seconds <= 600:
         raise ValidationError(f"--watch must be 0 to 600 seconds, not {seconds:g}")
     if args.from_file:
-        if args.app or args.context or args.task or args.at or args.app_version:
+        if args.app or args.context or args.task or args.at or args.app_version or args.pin:
             raise ValidationError(
-                "--from FILE repeats a saved launch exactly: give no app, --context, "
-                "--task, --version or --at with it"
+                "--from FILE repeats a saved launch exactly (its pin manifest too): give no app, "
+                "--context, --task, --version, --at or --pin with it"
             )
         launch = load(args.from_file)
         if args.app_args:

@@ -52,7 +52,9 @@ def register(sub: Any, add: Add) -> None:
     p = add(sub, "inventory", cmd_inventory,
             "list a scene's containers against latest, a tag or a revision (one round trip); update them")
     scene(p)
-    p.add_argument("--want", default="latest", metavar="WANT", help="latest, a tag or a revision number")
+    p.add_argument("--want", default=None, metavar="WANT",
+                   help="latest, a tag, a revision number, or manifest:FILE (the revisions a pin manifest"
+                        " pins; splice pin); default: latest, or $SPLICE_PIN's manifest when set")
     p.add_argument("--update", action="store_true", help="update the outdated containers and save")
 
 
@@ -139,18 +141,34 @@ def _want(raw: str) -> str | int:
     return int(raw) if raw.isdigit() else raw
 
 
+def _manifest(raw: str | None) -> str | None:
+    """The pin manifest ``--want manifest:FILE`` (or, with no --want, ``$SPLICE_PIN``) names."""
+    if raw is None:
+        return os.environ.get("SPLICE_PIN") or None
+    return raw[len("manifest:"):] if raw.startswith("manifest:") else None
+
+
 def cmd_inventory(client: Client, args: argparse.Namespace) -> int:
     from ..pipeline import inventory
 
+    manifest = _manifest(args.want)
     with stdout_to_stderr(args.json):
         found, host = _open(args)
-        want = _want(args.want)
-        entries = inventory.check(host, client, want)
-        updated = []
-        if args.update:
-            updated = [c.key for c in inventory.update_all(host, client, want, _loaders(found))]
-            if updated:
-                host.save_file()
+        loaders = _loaders(found) if args.update else None
+        if manifest is not None:  # each container against the revision the manifest pins for it
+            from ..pin import Pins, read
+            from ..pin import inventory as pinned
+
+            pins = Pins(read(manifest))
+            entries = pinned.check(host, client, pins)
+            changed = pinned.update(host, client, pins, loaders) if args.update else []
+        else:
+            want = _want(args.want or "latest")
+            entries = inventory.check(host, client, want)
+            changed = inventory.update_all(host, client, want, loaders) if args.update else []
+        updated = [c.key for c in changed]
+        if updated:
+            host.save_file()
     if args.json:
         print_json({"entries": [e.to_dict() for e in entries], "updated": updated})
         return 0

@@ -87,9 +87,9 @@ def _server_config(args: argparse.Namespace, **kw: Any) -> Any:
 
 
 def _control(args: argparse.Namespace) -> Any:
-    from ..server.control import ControlStore
+    from ..server.control import open_control
 
-    return ControlStore(_server_config(args).control_path)
+    return open_control(_server_config(args))  # with --db postgresql://…: the database's
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -44,6 +44,12 @@ def register(sub: Any, add: Add) -> None:
         "to the revision it selected at TIME (YYYYMMDDHHMM UTC or ISO 8601)",
     )
     p.add_argument(
+        "--pin",
+        metavar="FILE",
+        help="resolve each kref to the revision the pin manifest FILE pins (splice pin); "
+        "a kref it does not pin fails the command naming it",
+    )
+    p.add_argument(
         "-o",
         "--out",
         metavar="OUT",
@@ -88,7 +94,14 @@ def cmd_resolve(client: Client, args: argparse.Namespace) -> int:
 
     if args.in_place and args.out:
         raise CliError("give either --out (a resolved copy) or --in-place, not both")
-    resolved = resolve_stack(args.layer, client, at=args.at, fetch=args.fetch)
+    select = None
+    if args.pin:
+        if args.at:
+            raise CliError("give either --pin (the manifest's revisions) or --at (tags at a time), not both")
+        from ..pin import Pins, read
+
+        select = Pins(read(args.pin)).strict
+    resolved = resolve_stack(args.layer, client, at=args.at, fetch=args.fetch, select=select)
     written = write_in_place(resolved) if args.in_place else write_copy(resolved, args.out)
     if args.json:
         print_json({**resolved.to_dict(), "written": [str(p) for p in written]})

@@ -4,7 +4,8 @@
 ``$SPLICE_TOKEN``). Artists' machines talk to the server, never to the database.
 
 - One kept-alive ``requests.Session``; (connect, read) timeouts.
-- Retries with backoff only where repeating cannot write twice: reads, and
+- Retries with backoff only where repeating cannot write twice: reads, a write sent with
+  an ``Idempotency-Key`` (:meth:`RemoteBackend.send`; the server makes it once per key), and
   ``batch_create_revisions`` when it carries an idempotency key.
 - The server's ``{"error": {"code", "message"}}`` comes back as the same typed
   error of :mod:`splice.errors`.
@@ -33,6 +34,7 @@ from ..events import event_filter
 from ..records import Event
 from ..wire import (
     API_PREFIX,
+    METHODS,
     Method,
     calls,
     decode_result,
@@ -43,6 +45,7 @@ from ..wire import (
 )
 
 ACT_AS_HEADER = "X-Splice-Act-As"
+IDEMPOTENCY_HEADER = "Idempotency-Key"  # splice.server.idempotency.HEADER (not imported: no FastAPI here)
 _RETRY_STATUS = frozenset({502, 503, 504})
 _LONG_POLL = 25.0  # seconds one pull of a consumer group waits at most
 
@@ -126,7 +129,7 @@ class RemoteBackend(Backend):
         return f"<RemoteBackend {self.url} tenant={self.tenant} as {self.actor}>"
 
     # -- the transport ----------------------------------------------------------
-    def _request(self, verb: str, path: str, body: Any, *, retry: bool) -> Any:
+    def _request(self, verb: str, path: str, body: Any, *, retry: bool, headers: dict | None = None) -> Any:
         requests = self._requests
         data = None if body is None else json.dumps(body, ensure_ascii=False, separators=(",", ":"))
         attempts = self._retries + 1 if retry else 1
@@ -134,7 +137,11 @@ class RemoteBackend(Backend):
             last = attempt == attempts - 1
             try:
                 response = self._session.request(
-                    verb, self._base + path, data=data.encode() if data else None, timeout=self._timeout
+                    verb,
+                    self._base + path,
+                    data=data.encode() if data else None,
+                    timeout=self._timeout,
+                    headers=headers,
                 )
             except (requests.ConnectionError, requests.Timeout) as exc:
                 if last:
@@ -163,6 +170,15 @@ class RemoteBackend(Backend):
     def _call(self, method: Method, args: dict[str, Any]) -> Any:
         result = self._request("POST", method.path, encode_args(method, args), retry=method.retry(args))
         return decode_result(method, result)
+
+    def send(self, name: str, body: dict[str, Any], idempotency_key: str | None = None) -> Any:
+        """Call method ``name`` with its arguments already wire-encoded (``body``, as
+        :func:`splice.wire.encode_args` gives them); with ``idempotency_key``, a write is
+        made once per key however often it is sent, and so is retried like a read."""
+        method = METHODS[name] if name in METHODS else methods(type(self))[name]
+        headers = None if idempotency_key is None else {IDEMPOTENCY_HEADER: idempotency_key}
+        retry = method.read or idempotency_key is not None
+        return decode_result(method, self._request("POST", method.path, body, retry=retry, headers=headers))
 
     def close(self) -> None:
         self._session.close()

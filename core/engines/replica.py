@@ -12,9 +12,14 @@ per-user data folder) filled once and kept current from the server's event strea
   else by the server. When the server cannot be reached they are answered by the file
   all the same, and :meth:`ReplicaBackend.sync_status` says since when and how far behind
   it may be; ``strict=True`` refuses such reads with :class:`StaleReadError` instead.
-- ``@write`` methods go to the server (:meth:`ReplicaBackend._send_write`, where a queue
-  of offline writes will slot in); the call returns once the replica has applied the
-  write's events (bounded by ``write_wait``), so a read after a write sees it.
+- ``@write`` methods go to the server, each with an idempotency key; the call returns
+  once the replica has applied the write's events (bounded by ``write_wait``), so a read
+  after a write sees it. While the server cannot be reached, a write is queued in the
+  replica file (:mod:`.replica_queue`) and raises :class:`QueuedWriteError` (a publish
+  reports it as queued): nothing is written yet, and the replica's reads do not show it.
+  Queued writes are replayed in order (:mod:`.replica_replay`) when the server is back
+  (``auto_push``), by :meth:`ReplicaBackend.push`, or before the next write, which never
+  overtakes them.
 - ``event_stream`` is the server's.
 """
 
@@ -25,7 +30,9 @@ import hashlib
 import json
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,17 +40,27 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..backend import Backend
-from ..errors import EngineError, ValidationError
+from ..errors import EngineError, SpliceError, ValidationError
 from ..kref import Kref
 from ..records import Event
-from ..wire import calls, methods
-from .replica_errors import StaleReadError
+from ..wire import METHODS, calls, encode_args, methods
+from .replica_errors import QueuedWriteError, StaleReadError
+from .replica_queue import QueuedWrite, WriteQueue
+from .replica_replay import ReplayReport, replay
 from .replica_store import ReplicaStore
 from .replica_sync import ALL, Follower, Syncer
 
-__all__ = ["ReplicaBackend", "ReplicaStatus", "StaleReadError", "default_replica_path"]
+__all__ = [
+    "QueuedWriteError",
+    "ReplayReport",
+    "ReplicaBackend",
+    "ReplicaStatus",
+    "StaleReadError",
+    "default_replica_path",
+]
 _SERVERS = frozenset({"export_rows", "event_capabilities"})  # reads only the server answers
 _QUIET = 0.2  # seconds without a new event after which a follower has heard all it will
+_PROBE_EVERY = 5.0  # seconds between tries of an unreachable server by a write (no follower)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +81,18 @@ class ReplicaStatus:
     stale_since: datetime | None
     stale_reads: int  # reads answered from the file while the server was away
     projects: tuple[str, ...] | str  # "*": every project the caller may view
+    queued: int = 0  # writes made offline, waiting for the server
+    refused: int = 0  # queued writes the server refused: `splice sync status` says why
+
+    @property
+    def summary(self) -> str:
+        """One line for the artist tools: ``online``, ``offline · 20 writes queued`` …"""
+        parts = ["online" if self.online else "offline" if self.online is False else "not connected yet"]
+        if self.queued:
+            parts.append(f"{self.queued} write{'s' if self.queued != 1 else ''} queued")
+        if self.refused:
+            parts.append(f"{self.refused} refused")
+        return " · ".join(parts)
 
 
 def _replicas_dir() -> Path:
@@ -116,7 +145,9 @@ class ReplicaBackend(Backend):
     and bundles reach come too); ``live``: follow the stream in a thread (else the replica
     moves on :meth:`sync` and after each write); ``strict``: refuse stale reads;
     ``write_wait``: seconds a write waits for the replica to apply its events;
-    ``sync_on_open``: fill or catch up before returning (``splice sync status`` does not). Other
+    ``sync_on_open``: fill or catch up before returning (``splice sync status`` does not);
+    ``queue_writes``: queue writes while the server cannot be reached (else they raise
+    :class:`~splice.errors.EngineError`); ``auto_push``: replay them when it is back. Other
     options go to the :class:`~splice.engines.remote.RemoteBackend`."""
 
     def __init__(
@@ -130,6 +161,8 @@ class ReplicaBackend(Backend):
         strict: bool = False,
         write_wait: float = 5.0,
         sync_on_open: bool = True,
+        queue_writes: bool = True,
+        auto_push: bool = True,
         token: str | None = None,
         **remote_options: Any,
     ) -> None:
@@ -138,7 +171,12 @@ class ReplicaBackend(Backend):
         from .remote import RemoteBackend
 
         self.url, self.actor, self.live, self.strict = url, actor, live, strict
+        self.queue_writes, self.auto_push = queue_writes, auto_push
         self._write_wait = write_wait
+        self._order = threading.RLock()  # one replay or write at a time: a write never overtakes the queue
+        self._pusher: threading.Thread | None = None
+        self._closed = False
+        self._probed = 0.0
         token = token or os.environ.get("SPLICE_TOKEN") or ""
         remote_options.setdefault("reconnect_window", 1.0)  # notice an outage in about a second
         self._server = _Server(lambda: RemoteBackend(url, actor, token=token, **remote_options))
@@ -149,7 +187,9 @@ class ReplicaBackend(Backend):
         self.path = Path(path) if path is not None else self._default_path(url, token, remote)
         self.store = ReplicaStore(self.path, actor)
         self._check_owner(url, remote)
+        self.queue = WriteQueue(self.path)
         self.syncer = Syncer(self._server, self.store, projects)
+        self.syncer.on_online = self._server_back
         self.stale_reads = 0
         self.follower: Follower | None = None
         if remote is not None and sync_on_open:
@@ -160,6 +200,7 @@ class ReplicaBackend(Backend):
             self.syncer.mark(False)
             if self.syncer.applied < 0:
                 self.store.close()
+                self.queue.close()
                 raise EngineError(
                     f"splice server {url} did not answer, and no replica of it is at {self.path}"
                 )
@@ -213,8 +254,14 @@ class ReplicaBackend(Backend):
             return self.follower is not None and self.follower.idle.is_set()
         return True
 
+    @property
+    def offline(self) -> bool:
+        """The server was found unreachable (writes are queued, reads may be stale)."""
+        return self.syncer.online is False
+
     def sync_status(self) -> ReplicaStatus:
         s = self.syncer
+        queued, refused = self.queue.counts()
         return ReplicaStatus(
             url=self.url,
             path=str(self.path),
@@ -230,6 +277,8 @@ class ReplicaBackend(Backend):
             ),
             stale_reads=self.stale_reads,
             projects=ALL if s.held == ALL else tuple(sorted(s.held)),
+            queued=queued,
+            refused=refused,
         )
 
     def sync(self, timeout: float = 30.0) -> ReplicaStatus:
@@ -308,8 +357,133 @@ class ReplicaBackend(Backend):
         return getattr(self.store.engine, name)(**args)
 
     def _send_write(self, name: str, args: dict[str, Any]) -> Any:
-        """A write goes to the server (the place for a queue of offline writes)."""
-        return getattr(self._server, name)(**args)
+        """A write goes to the server with an idempotency key; while the server cannot be
+        reached, or writes queued before it wait, it is queued (:class:`QueuedWriteError`)."""
+        if not self.queue_writes:
+            return getattr(self._server, name)(**args)
+        method = METHODS[name]
+        body, key = encode_args(method, args), str(uuid.uuid4())
+        with self._order:
+            if self.queue.counts()[0] and self._reachable():
+                self._replay()  # the writes queued before this one land first
+            if self.queue.counts()[0] or not self._reachable():
+                raise self._enqueue(name, args, body, key)
+            try:
+                return self._server.send(name, body, idempotency_key=key)
+            except EngineError:  # the server went away: made or not, the key settles it on replay
+                self.syncer.mark(False)
+                raise self._enqueue(name, args, body, key) from None
+
+    def _reachable(self) -> bool:
+        """Not known to be away; without a follower to notice its return, ask again now and then."""
+        if self.syncer.online is not False:
+            return True
+        if self.follower is not None or time.monotonic() - self._probed < _PROBE_EVERY:
+            return False
+        self._probed = time.monotonic()
+        try:
+            self.syncer.server_head()
+        except EngineError:
+            return False
+        return True
+
+    def _enqueue(self, name: str, args: dict[str, Any], body: dict[str, Any], key: str) -> QueuedWriteError:
+        write = self.queue.add_with_key(name, body, key, self._expect(name, args))
+        status = self.sync_status()
+        why = (
+            "cannot be reached"
+            if self.syncer.online is False
+            else f"has {status.queued - 1} writes before it"
+        )
+        return QueuedWriteError(
+            f"splice server {self.url} {why}: {write.what} is queued as write #{write.id} "
+            f"({status.queued} queued) and will be sent when it is back (splice sync status)",
+            write,
+        )
+
+    def _expect(self, name: str, args: dict[str, Any]) -> dict[str, Any] | None:
+        """For a tag move: the revision that holds the tag now, as the replica saw it."""
+        if name not in ("tag_revision", "untag_revision"):
+            return None
+        engine = self.store.engine
+        revision, tag = args["revision"], args["tag"]
+        item = revision.base
+
+        def number(kref: Kref) -> int | None:
+            try:
+                return engine.get_revision(kref).number
+            except SpliceError:
+                return None
+
+        return {
+            "item": str(item),
+            "tag": tag,
+            "number": number(Kref(f"{item}?t={tag}")),
+            "target": number(revision),
+        }
+
+    # -- the queue --------------------------------------------------------------------
+    def push(self) -> ReplayReport:
+        """Send the queued writes now, in order; then catch up, so reads show them. The
+        report says what landed (with what it made), what was refused and why, what is left."""
+        with self._order:
+            try:
+                self.syncer.server_head()
+            except EngineError as exc:
+                queued = self.queue.counts()[0]
+                return ReplayReport(left=queued, stopped=f"EngineError: {exc}")
+            report = self._replay()
+        if report.landed:
+            with suppress(EngineError):
+                self.sync(timeout=self._write_wait)
+        return report
+
+    def _replay(self) -> ReplayReport:
+        report = replay(self.queue, self._server)
+        if report.stopped is not None:
+            self.syncer.mark(False)
+        return report
+
+    def _server_back(self) -> None:
+        """The server answers again: replay the queue in a thread (the caller is a follower
+        or a read; neither should wait for it)."""
+        if not self.auto_push or self._closed or not self.queue.counts()[0]:
+            return
+        if self._pusher is not None and self._pusher.is_alive():
+            return
+        self._pusher = threading.Thread(target=self._auto_push, name="splice-replica-push", daemon=True)
+        self._pusher.start()
+
+    def _auto_push(self) -> None:
+        with suppress(Exception):  # what it did is in the queue's table; status shows it
+            if not self._closed:
+                self.push()
+
+    def queued_writes(self) -> list[QueuedWrite]:
+        """Every write of the queue, queued and refused, oldest first."""
+        return self.queue.all()
+
+    def drop(self, write_id: int) -> QueuedWrite:
+        """Discard a refused write (a queued one cannot be dropped: it may be on its way)."""
+        with self._order:
+            found = self.queue.drop(write_id)
+        if found is None:
+            raise ValidationError(f"there is no queued write #{write_id}; see splice sync status")
+        if found.state != "refused":
+            raise ValidationError(
+                f"write #{write_id} ({found.what}) is {found.state}, not refused: only a refused "
+                "write can be dropped"
+            )
+        return found
+
+    def retry(self, write_id: int) -> QueuedWrite:
+        """Queue a refused write again, in its place, without its check of a tag's position
+        (do it anyway); sent at the next push."""
+        with self._order:
+            found = self.queue.retry(write_id)
+        if found is None:
+            raise ValidationError(f"there is no queued write #{write_id}; see splice sync status")
+        return found
 
     def _write(self, name: str, args: dict[str, Any]) -> Any:
         result = self._send_write(name, args)
@@ -337,8 +511,12 @@ class ReplicaBackend(Backend):
         )
 
     def close(self) -> None:
+        self._closed = True
         if self.follower is not None:
             self.follower.stop()
+        if self._pusher is not None:
+            self._pusher.join(timeout=30)
+        self.queue.close()
         self.store.close()
         self._server.close()
 

@@ -13,7 +13,7 @@ import json
 import queue
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -63,6 +63,7 @@ class Syncer:
         self.online: bool | None = None  # unknown until the server is asked
         self.stale_since: float | None = None
         self.changed = threading.Condition()
+        self.on_online: Callable[[], None] | None = None  # called when the server is reached again
         self._apply_lock = threading.Lock()
 
     # -- state ------------------------------------------------------------------
@@ -71,12 +72,15 @@ class Syncer:
 
     def mark(self, online: bool) -> None:
         with self.changed:
+            back = online and self.online is not True
             if online:
                 self.stale_since = None
             elif self.online is not False or self.stale_since is None:
                 self.stale_since = time.time()
             self.online = online
             self.changed.notify_all()
+        if back and self.on_online is not None:  # outside the lock: it may start a replay
+            self.on_online()
 
     def server_head(self) -> int:
         """The server's event cursor now (one round trip); marks online or offline."""

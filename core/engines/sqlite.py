@@ -68,6 +68,9 @@ class SQLiteBackend(SQLBackend):
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         conn = self._conn()
+        if conn.in_transaction:  # reentrant, as PostgreSQL's: the outer write commits
+            yield conn
+            return
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn

@@ -39,6 +39,7 @@ __all__ = [
 ]
 
 LOADER_PATH_ENV = "SPLICE_LOADER_PATH"
+PIN_ENV = "SPLICE_PIN"  # a pin manifest (splice.pin) that krefs of the items it names resolve through
 log = logging.getLogger(__name__)
 Loaders = Mapping[str, type[Loader]]
 _NAMESPACE = re.compile(r"^(?P<stem>.*)_(?P<n>\d{2,})$")
@@ -200,7 +201,8 @@ def load(
     client: Client | None = None,
 ) -> Container:
     """Load the revision ``kref`` selects (``?r=N``, ``?t=TAG``, ``&time=…``, or the latest;
-    ``&a=NAME`` picks the representation) into ``host``; returns its container.
+    ``&a=NAME`` picks the representation) into ``host``; returns its container. With
+    ``$SPLICE_PIN`` set, a tag or latest of an item the manifest names loads the pinned revision.
 
     ``loaders`` is a mapping from :func:`discover_loaders` or sources to discover from
     (default: ``$SPLICE_LOADER_PATH``); ``loader`` names one. ``name`` defaults to the
@@ -216,6 +218,10 @@ def load(
             raise ValidationError(f"{k} names artifact {k.artifact!r}, representation {representation!r}")
         representation = k.artifact
     registry = loaders if isinstance(loaders, Mapping) else loaders_for(*(loaders or ()))
+    if os.environ.get(PIN_ENV):  # a pinned launch or farm job: the manifest's revision, not the tag's
+        from ..pin.select import pinned
+
+        k = pinned(k)
     revision = c.get_revision(k)  # a=NAME does not change which revision
     artifact = representation_of(revision, representation, revision.get_artifacts())
     kind = revision.item_kref.kind or ""
@@ -234,4 +240,3 @@ def load(
         chosen.remove(host, container)  # the asset's build failed: take the half-built content out
         host.remove_container(container.key)
         raise
-

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import pyblish.api
 import pyblish.util
 
+from ..engines.replica_errors import QueuedWriteError
 from ..errors import SpliceError, ValidationError
 from .interface import Host
 
@@ -140,6 +141,7 @@ class PublishReport:
     revisions: list[str] = field(default_factory=list)
     stopped_at: str | None = None  # the stage that failed; None when everything ran
     repaired: list[str] = field(default_factory=list)
+    queued: list[str] = field(default_factory=list)  # offline: writes queued for the server's return
 
     @property
     def success(self) -> bool:
@@ -157,6 +159,7 @@ class PublishReport:
             "stopped_at": self.stopped_at,
             "revisions": list(self.revisions),
             "repaired": list(self.repaired),
+            "queued": list(self.queued),
             "failures": [c.to_dict() for c in self.failures],
             "checks": [c.to_dict() for c in self.checks],
         }
@@ -167,6 +170,9 @@ class PublishReport:
         ``repair_hint`` says how to publish with repair where the artist reads this (a DCC's
         menu entry; by default the command line's ``--repair``)."""
         where = f" ({self.scene})" if self.scene else ""
+        if self.success and self.queued:
+            lines = [f"Queued (offline): will publish when the server is back, from {self.host}{where}:"]
+            return "\n".join(lines + [f"  {what}" for what in self.queued])
         if self.success:
             lines = [f"Published {len(self.revisions)} revision(s) from {self.host}{where}:"]
             lines += [f"  {kref}" for kref in self.revisions]
@@ -279,6 +285,8 @@ def check_result(stage: str, result: dict[str, Any]) -> CheckResult:
     error = result["error"]
     instance = result["instance"]
     message = fix = tb = None
+    if isinstance(error, QueuedWriteError):  # offline: the write is queued, not failed
+        message, error = str(error), None
     if error is not None:
         message = getattr(error, "message", None) or str(error) or type(error).__name__
         fix = getattr(error, "fix", None)
@@ -338,6 +346,11 @@ def _run(
             if stage == stop_after:
                 break
         report.revisions = list(context.data.get("splice.published", []))
+        report.queued = [
+            f"write #{r['error'].write.id}: {r['error'].write.what}"
+            for r in context.data.get("results", [])
+            if isinstance(r["error"], QueuedWriteError) and r["error"].write is not None
+        ]
     finally:
         staging = context.data.get("stagingRoot")
         if staging:

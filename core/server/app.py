@@ -26,7 +26,8 @@ from ..backend import Backend
 from ..errors import AuthenticationError, ForbiddenError, SpliceError, ValidationError
 from . import admin, events, packages, rpc
 from .config import ServerConfig
-from .control import ControlStore, check_user
+from .control import BaseControlStore, check_user, open_control
+from .shutdown import EndStreamsOnShutdown
 from .stores import TenantStores
 
 log = logging.getLogger("splice.server")
@@ -78,7 +79,7 @@ class AuthMiddleware:
     """Every ``/api/`` request needs ``Authorization: Bearer spl_…`` of a live token; the
     package index (``/simple/``, ``/packages/``) takes it as Bearer or as HTTP Basic's password."""
 
-    def __init__(self, app: ASGIApp, control: ControlStore) -> None:
+    def __init__(self, app: ASGIApp, control: BaseControlStore) -> None:
         self.app = app
         self.control = control
 
@@ -235,6 +236,7 @@ def create_app(config: ServerConfig, protocol: type = Backend) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         app.state.stores.close()
+        app.state.control.close()
 
     app = FastAPI(
         title="splice",
@@ -244,7 +246,7 @@ def create_app(config: ServerConfig, protocol: type = Backend) -> FastAPI:
         "'Authorization: Bearer spl_…'. See docs/server.md.",
     )
     app.state.config = config
-    app.state.control = ControlStore(config.control_path)
+    app.state.control = open_control(config)  # PostgreSQL: shared by every server on the database
     app.state.stores = TenantStores(config.db, config.max_open_stores)
 
     @app.exception_handler(SpliceError)
@@ -281,6 +283,7 @@ def create_app(config: ServerConfig, protocol: type = Backend) -> FastAPI:
         # each router in one route that matches its candidates again for every request
         app.router.routes.extend(router.routes)
     app.router.middleware_stack = ExactPathRoutes(app.router)
+    app.add_middleware(EndStreamsOnShutdown)  # SIGTERM: event streams end, so the server can stop
     app.add_middleware(BodyLimitMiddleware, limit=config.max_body)
     app.add_middleware(AuthMiddleware, control=app.state.control)
 

@@ -46,7 +46,8 @@ def default_data_dir() -> Path:
 
 class ServerConfig(BaseModel):
     """``db``: the base store URL (a SQLite directory or file, or ``postgresql://…``);
-    ``data_dir``: the control store (``control.db``) and, for SQLite, ``tenants/``.
+    ``data_dir``: packages/ and, for SQLite, the control store (``control.db``) and ``tenants/``
+    (with PostgreSQL the control store is in the database: :func:`~.control.open_control`).
 
     Made from ``splice serve``'s options, or read from ``$SPLICE_SERVER_CONFIG`` (JSON, how
     ``--workers N`` hands it to the workers; an ASGI server of your own may set it and
@@ -58,7 +59,7 @@ class ServerConfig(BaseModel):
         description="the base store: a folder of SQLite tenant stores, a .db file, or postgresql://…"
     )
     data_dir: Annotated[str, StringConstraints(min_length=1), Allowed("a folder")] = Field(
-        description="the control store's folder (control.db), and packages/"
+        description="packages/, and with SQLite the control store (control.db)"
     )
     host: str = Field("127.0.0.1", description="the address to listen on")
     port: Annotated[int, Field(ge=0, le=65535), Allowed("a port number (0 to 65535)")] = Field(
@@ -98,6 +99,7 @@ class ServerConfig(BaseModel):
 
     @property
     def control_path(self) -> Path:
+        """The SQLite control store (with PostgreSQL: the one taken in when the database's is empty)."""
         return Path(self.data_dir) / "control.db"
 
     def to_env(self) -> str:
@@ -125,4 +127,3 @@ def safe_url(url: str) -> str:
     host = parts.hostname or ""
     netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
     return urlunsplit(parts._replace(netloc=netloc))
-

@@ -1,9 +1,14 @@
 """The control store: tenants, users, hashed API tokens and role grants.
 
-A small SQLite file (``<data dir>/control.db``) for every deployment, PostgreSQL
-ones included: it is tiny, read by point lookups, and keeping it beside the server
-means no database credentials are needed to manage users. Several workers share it
-through SQLite's WAL.
+Where it lives follows the store (:func:`open_control`):
+
+- SQLite deployments: a small SQLite file, ``<data dir>/control.db``. Several workers
+  (and several servers on one machine, sharing the data dir) share it through WAL.
+- PostgreSQL deployments: the ``control`` schema of the ``--db`` database
+  (:mod:`.control_pg`), so that every ``splice serve`` on that database, on any
+  machine, knows the same users and tokens: one service.
+
+Both are :class:`BaseControlStore`; only connections and the dialect differ.
 
 Tokens are ``spl_`` + ``secrets.token_urlsafe(32)`` (256 random bits). Only their
 SHA-256 is stored: a slow password hash protects guessable secrets, but a 256-bit
@@ -22,9 +27,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..errors import AlreadyExistsError, NotFoundError, ValidationError
 from ..times import now_stamp
+
+if TYPE_CHECKING:
+    from .config import ServerConfig
 
 TOKEN_PREFIX = "spl_"
 ROLES = ("viewer", "artist", "supervisor", "admin")
@@ -35,10 +44,11 @@ _USER = re.compile(r"^[\w][\w.@+-]{0,127}\Z")
 _PROJECT = re.compile(r"^(?:\*|[^\W][\w-]{0,127})\Z")
 _TOUCH_EVERY = 60.0  # seconds between last-used updates of one token
 
+TABLES = ("tenants", "users", "tokens", "grants")  # in the order their references need
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS tenants (name TEXT PRIMARY KEY, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS users (
-    id INTEGER PRIMARY KEY, tenant TEXT NOT NULL REFERENCES tenants(name), name TEXT NOT NULL,
+    id {user_id}, tenant TEXT NOT NULL REFERENCES tenants(name), name TEXT NOT NULL,
     created_at TEXT NOT NULL, UNIQUE (tenant, name));
 CREATE TABLE IF NOT EXISTS tokens (
     id TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id), hash TEXT NOT NULL UNIQUE,
@@ -110,83 +120,90 @@ class TokenInfo:
     revoked_at: str | None
 
 
-class ControlStore:
-    """The control store at ``path`` (created on first use)."""
+def schema_statements(user_id: str) -> list[str]:
+    """The control store's tables, ``user_id`` the dialect's auto-numbered key."""
+    return [sql.strip() for sql in _SCHEMA.format(user_id=user_id).split(";") if sql.strip()]
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+
+class BaseControlStore:
+    """The control store's logic, written once in '?' SQL both dialects take. A subclass
+    gives connections: ``_read()`` (one statement or several, no transaction needed) and
+    ``_write()`` (one transaction, reentrant: bootstrap's steps commit together), the
+    dialect's ``_touch_sql``. Every write transaction is serialized (SQLite's ``BEGIN
+    IMMEDIATE``, a PostgreSQL advisory lock), so a check before an insert holds."""
+
+    where = ""  # where it lives, for printing
+
+    def __init__(self) -> None:
         self._local = threading.local()
         self._touched: dict[str, float] = {}
-        self._conn().executescript(_SCHEMA)  # IF NOT EXISTS: safe for several workers
 
-    def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            self._local.conn = conn
-        return conn
+    def _read(self) -> Any:
+        raise NotImplementedError
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+    def _write(self) -> Any:
+        raise NotImplementedError
+
+    def _touch_sql(self, sql: str, params: tuple[Any, ...]) -> None:
+        """Run an advisory update (last use) without waiting for other writers."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
 
     # -- tenants and users --------------------------------------------------------------
     def add_tenant(self, name: str) -> None:
+        check_tenant(name)
         with self._write() as conn:
-            try:
-                conn.execute("INSERT INTO tenants VALUES (?, ?)", (check_tenant(name), now_stamp()))
-            except sqlite3.IntegrityError:
-                raise AlreadyExistsError(f"tenant {name!r} already exists") from None
+            if conn.execute("SELECT 1 FROM tenants WHERE name = ?", (name,)).fetchone() is not None:
+                raise AlreadyExistsError(f"tenant {name!r} already exists")
+            conn.execute("INSERT INTO tenants VALUES (?, ?)", (name, now_stamp()))
 
     def list_tenants(self) -> list[str]:
-        return [r[0] for r in self._conn().execute("SELECT name FROM tenants ORDER BY name")]
+        with self._read() as conn:
+            return [r[0] for r in conn.execute("SELECT name FROM tenants ORDER BY name").fetchall()]
 
-    def _tenant_exists(self, conn: sqlite3.Connection, tenant: str) -> None:
+    def _tenant_exists(self, conn: Any, tenant: str) -> None:
         if conn.execute("SELECT 1 FROM tenants WHERE name = ?", (tenant,)).fetchone() is None:
             raise NotFoundError(f"tenant {tenant!r} does not exist (create it with `splice tenant add`)")
 
     def add_user(self, tenant: str, name: str) -> None:
+        check_user(name)
         with self._write() as conn:
             self._tenant_exists(conn, tenant)
-            try:
-                conn.execute(
-                    "INSERT INTO users (tenant, name, created_at) VALUES (?, ?, ?)",
-                    (tenant, check_user(name), now_stamp()),
-                )
-            except sqlite3.IntegrityError:
-                raise AlreadyExistsError(f"user {name!r} already exists in tenant {tenant!r}") from None
+            # checked first: a PostgreSQL transaction cannot go on after a failed statement
+            if (
+                conn.execute("SELECT 1 FROM users WHERE tenant = ? AND name = ?", (tenant, name)).fetchone()
+                is not None
+            ):
+                raise AlreadyExistsError(f"user {name!r} already exists in tenant {tenant!r}")
+            conn.execute(
+                "INSERT INTO users (tenant, name, created_at) VALUES (?, ?, ?)", (tenant, name, now_stamp())
+            )
 
     def list_users(self, tenant: str) -> list[dict[str, object]]:
-        conn = self._conn()
-        self._tenant_exists(conn, tenant)
-        out = []
-        for uid, name, created in conn.execute(
-            "SELECT id, name, created_at FROM users WHERE tenant = ? ORDER BY name", (tenant,)
-        ).fetchall():
-            out.append({"name": name, "created_at": created, "roles": self._grants(conn, uid)})
-        return out
+        with self._read() as conn:
+            self._tenant_exists(conn, tenant)
+            users = conn.execute(
+                "SELECT id, name, created_at FROM users WHERE tenant = ? ORDER BY name", (tenant,)
+            ).fetchall()
+            return [
+                {"name": name, "created_at": created, "roles": self._grants(conn, uid)}
+                for uid, name, created in users
+            ]
 
     def has_users(self) -> bool:
-        return self._conn().execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
+        with self._read() as conn:
+            return conn.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
 
-    def _user_id(self, conn: sqlite3.Connection, tenant: str, name: str) -> int:
+    def _user_id(self, conn: Any, tenant: str, name: str) -> int:
         row = conn.execute("SELECT id FROM users WHERE tenant = ? AND name = ?", (tenant, name)).fetchone()
         if row is None:
             raise NotFoundError(f"user {name!r} does not exist in tenant {tenant!r}")
         return row[0]
 
     @staticmethod
-    def _grants(conn: sqlite3.Connection, user_id: int) -> dict[str, str]:
+    def _grants(conn: Any, user_id: int) -> dict[str, str]:
         return dict(conn.execute("SELECT project, role FROM grants WHERE user_id = ?", (user_id,)).fetchall())
 
     # -- roles ---------------------------------------------------------------------------
@@ -196,8 +213,9 @@ class ControlStore:
         with self._write() as conn:
             uid = self._user_id(conn, tenant, user)
             conn.execute(
-                "INSERT INTO grants VALUES (?, ?, ?) ON CONFLICT (user_id, project) DO UPDATE SET role = ?",
-                (uid, project, role, role),
+                "INSERT INTO grants VALUES (?, ?, ?)"
+                " ON CONFLICT (user_id, project) DO UPDATE SET role = excluded.role",
+                (uid, project, role),
             )
 
     def revoke_role(self, tenant: str, user: str, project: str = ALL_PROJECTS) -> bool:
@@ -248,24 +266,27 @@ class ControlStore:
         if user is not None:
             sql += " AND u.name = ?"
             args.append(user)
-        rows = self._conn().execute(sql + " ORDER BY t.created_at", args).fetchall()
+        with self._read() as conn:
+            rows = conn.execute(sql + " ORDER BY t.created_at, t.id", args).fetchall()
         return [TokenInfo(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6]) for r in rows]
 
     def authenticate(self, secret: str) -> Principal | None:
         """The principal of a live token, or ``None`` (unknown or revoked)."""
         if not secret.startswith(TOKEN_PREFIX):
             return None
-        conn = self._conn()
-        row = conn.execute(
-            "SELECT t.id, t.service, u.id, u.name, u.tenant FROM tokens t JOIN users u ON u.id = t.user_id"
-            " WHERE t.hash = ? AND t.revoked_at IS NULL",
-            (token_hash(secret),),
-        ).fetchone()
-        if row is None:
+        with self._read() as conn:  # the token and its user's grants in one statement (one round trip)
+            rows = conn.execute(
+                "SELECT t.id, t.service, u.name, u.tenant, g.project, g.role FROM tokens t"
+                " JOIN users u ON u.id = t.user_id LEFT JOIN grants g ON g.user_id = u.id"
+                " WHERE t.hash = ? AND t.revoked_at IS NULL",
+                (token_hash(secret),),
+            ).fetchall()
+        if not rows:
             return None
-        token_id, service, uid, name, tenant = row
+        token_id, service, name, tenant = rows[0][:4]
+        roles = {project: role for *_, project, role in rows if project is not None}
         self._touch(token_id)
-        return Principal(tenant, name, token_id, bool(service), self._grants(conn, uid), name)
+        return Principal(tenant, name, token_id, bool(service), roles, name)
 
     def _touch(self, token_id: str) -> None:
         """Record the last use, at most once a minute per token, and never wait for it."""
@@ -273,29 +294,91 @@ class ControlStore:
         if now - self._touched.get(token_id, -_TOUCH_EVERY) < _TOUCH_EVERY:
             return
         self._touched[token_id] = now
-        try:
-            conn = self._conn()
-            conn.execute("PRAGMA busy_timeout = 50")
-            conn.execute("UPDATE tokens SET last_used_at = ? WHERE id = ?", (now_stamp(), token_id))
-        except sqlite3.OperationalError:
-            pass  # busy: last-used is advisory
-        finally:
-            self._conn().execute("PRAGMA busy_timeout = 30000")
+        self._touch_sql("UPDATE tokens SET last_used_at = ? WHERE id = ?", (now_stamp(), token_id))
 
     # -- first start ------------------------------------------------------------------------
     def bootstrap(self) -> str | None:
         """With no user at all: tenant ``default``, user ``admin`` (admin everywhere) and its
-        token, returned once. ``None`` when users exist already."""
-        if self.has_users():
-            return None
-        if DEFAULT_TENANT not in self.list_tenants():
-            self.add_tenant(DEFAULT_TENANT)
-        self.add_user(DEFAULT_TENANT, "admin")
-        self.grant(DEFAULT_TENANT, "admin", "admin")
-        return self.create_token(DEFAULT_TENANT, "admin", label="first start")[1]
+        token, returned once. ``None`` when users exist already. One transaction: of
+        servers starting together on one control store, one makes the admin."""
+        with self._write():
+            if self.has_users():
+                return None
+            if DEFAULT_TENANT not in self.list_tenants():
+                self.add_tenant(DEFAULT_TENANT)
+            self.add_user(DEFAULT_TENANT, "admin")
+            self.grant(DEFAULT_TENANT, "admin", "admin")
+            return self.create_token(DEFAULT_TENANT, "admin", label="first start")[1]
+
+
+class ControlStore(BaseControlStore):
+    """The SQLite control store at ``path`` (created on first use)."""
+
+    def __init__(self, path: str | Path) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.where = str(self.path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = self._conn()
+        for statement in schema_statements("INTEGER PRIMARY KEY"):  # IF NOT EXISTS: safe for several
+            conn.execute(statement)
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self._local.conn = conn
+            self._local.depth = 0
+        return conn
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        yield self._conn()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        conn = self._conn()
+        if self._local.depth:  # inside a write already: part of it
+            yield conn
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        self._local.depth = 1
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._local.depth = 0
+        conn.execute("COMMIT")
+
+    def _touch_sql(self, sql: str, params: tuple[Any, ...]) -> None:
+        conn = self._conn()
+        try:
+            conn.execute("PRAGMA busy_timeout = 50")
+            conn.execute(sql, params)
+        except sqlite3.OperationalError:
+            pass  # busy: last-used is advisory
+        finally:
+            conn.execute("PRAGMA busy_timeout = 30000")
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()
             self._local.conn = None
+
+
+def open_control(config: ServerConfig) -> BaseControlStore:
+    """The control store of a server: in its PostgreSQL database (schema ``control``) when
+    ``--db`` is PostgreSQL, so every server on that database shares it; else the SQLite file
+    in the data dir. A PostgreSQL one empty at first takes in the data dir's ``control.db``."""
+    from .config import is_sqlite
+
+    if is_sqlite(config.db):
+        return ControlStore(config.control_path)
+    from .control_pg import PgControlStore
+
+    return PgControlStore(config.db, legacy=config.control_path)

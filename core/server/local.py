@@ -118,9 +118,11 @@ class LocalServer:
 
     @property
     def control(self):
-        from .control import ControlStore
+        """The server's control store (PostgreSQL: the database's, shared by its servers)."""
+        from .config import ServerConfig
+        from .control import open_control
 
-        return ControlStore(self.data_dir / "control.db")
+        return open_control(ServerConfig.resolve(self.db, str(self.data_dir)))
 
     def new_tenant(self, role: str = "admin", user: str = "admin", service: bool = False) -> tuple[str, str]:
         """A new empty tenant with one user holding ``role`` everywhere: ``(tenant, token)``."""

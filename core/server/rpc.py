@@ -6,6 +6,7 @@ arguments are decoded and checked as the SDK checks them, the caller's roles are
 checked on every kref the call touches (403), then the tenant's engine runs it as the
 caller. The answer shows nothing of a project the caller may not view
 (:mod:`.results`: listings, searches, edges, traversals, bundles, error messages).
+A write with an ``Idempotency-Key`` header is made once per key (:mod:`.idempotency`).
 """
 
 import inspect
@@ -18,6 +19,7 @@ from fastapi import APIRouter, Request, Response
 from .. import wire
 from ..backend import Backend
 from ..errors import SpliceError
+from . import idempotency
 from .auth import authorize
 from .context import principal_of, stores_of
 from .models import request_model
@@ -35,13 +37,33 @@ def call(request: Request, method: wire.Method, body: dict[str, Any]) -> Respons
     principal = principal_of(request)
     args = wire.decode_args(method, body)
     authorize(principal, method, args)
+    key = None if method.read else request.headers.get(idempotency.HEADER)
     with stores_of(request).lease(principal.tenant) as engine:
         engine = for_actor(engine, principal.actor)
-        try:
+
+        def run() -> str:
             result = shown(principal, method, args, getattr(engine, method.name)(**args), engine)
+            return _dumps({"result": wire.encode_result(method, result)})
+
+        try:
+            if key is None:
+                return _body(run())
+            who = f"{principal.user}:{principal.actor}"
+            answer, replayed = idempotency.run_once(engine, who, key, method.name, body, run)
         except SpliceError as exc:
             raise redact_error(principal, exc) from None
-    return json_response({"result": wire.encode_result(method, result)})
+    response = _body(answer)
+    if replayed:
+        response.headers[idempotency.REPLAYED_HEADER] = "true"
+    return response
+
+
+def _dumps(payload: Any) -> str:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+
+
+def _body(text: str) -> Response:
+    return Response(text.encode(), status_code=200, media_type="application/json")
 
 
 def _endpoint(method: wire.Method) -> Callable[..., Response]:

@@ -1,4 +1,12 @@
-"""``splice serve``: first start, then uvicorn."""
+"""``splice serve``: first start, then uvicorn.
+
+Several ``splice serve`` on one PostgreSQL database (on one machine or several) are one
+service: they share the tenant stores and the control store (users, tokens, roles) in
+that database, writers of a store commit one after another whichever server they came
+through, and each committed event wakes the event streams of every server
+(``LISTEN``/``NOTIFY``). Each can stop (SIGTERM) without loss: requests in flight finish,
+event streams end cleanly (:mod:`.shutdown`) and their clients resume from their cursor.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +14,31 @@ import os
 import sys
 from typing import TextIO
 
+from . import shutdown
 from .config import CONFIG_ENV, ServerConfig, is_sqlite, safe_url
-from .control import ControlStore
+from .control import open_control
+from .protocol import NoDelayHTTPProtocol
+
+PROTOCOL = "splice.server.serve:ClosingHTTPProtocol"  # uvicorn's `http` (an import string: workers too)
+GRACEFUL_SECONDS = 30  # a request still running this long after SIGTERM is cancelled
+
+
+class ClosingHTTPProtocol(NoDelayHTTPProtocol):
+    """uvicorn's HTTP protocol with ``TCP_NODELAY``, ending event streams when shutdown begins."""
+
+    def shutdown(self) -> None:
+        shutdown.begin()
+        super().shutdown()
 
 
 def first_start(config: ServerConfig, out: TextIO = sys.stdout) -> str | None:
     """Create the first admin when the control store has no user, and print its token once."""
-    control = ControlStore(config.control_path)
+    control = open_control(config)
     try:
+        imported = getattr(control, "imported", None)
+        if imported:
+            rows = ", ".join(f"{n} {table}" for table, n in imported.items())
+            print(f"splice: took in the control store {config.control_path} ({rows})", file=out)
         token = control.bootstrap()
     finally:
         control.close()
@@ -37,28 +62,25 @@ def serve(config: ServerConfig, out: TextIO = sys.stdout) -> int:
             flush=True,
         )
         workers = 1
+    where = config.control_path if is_sqlite(config.db) else "schema 'control' of the --db database"
     print(
         f"splice: serving {safe_url(config.db)} on http://{config.host}:{config.port} "
-        f"(control store {config.control_path})",
+        f"(control store {where})",
         file=out,
         flush=True,
     )
-    from .protocol import NAME as HTTP_PROTOCOL  # TCP_NODELAY on every connection (see there)
-
+    options = {
+        "host": config.host,
+        "port": config.port,
+        "log_level": "warning",
+        "http": PROTOCOL,
+        "timeout_graceful_shutdown": GRACEFUL_SECONDS,
+    }
     if workers == 1:
         from .app import create_app
 
-        uvicorn.run(create_app(config), host=config.host, port=config.port, log_level="warning",
-                    http=HTTP_PROTOCOL)
+        uvicorn.run(create_app(config), **options)
     else:
         os.environ[CONFIG_ENV] = config.to_env()
-        uvicorn.run(
-            "splice.server.app:app_from_env",
-            factory=True,
-            workers=workers,
-            host=config.host,
-            port=config.port,
-            log_level="warning",
-            http=HTTP_PROTOCOL,
-        )
+        uvicorn.run("splice.server.app:app_from_env", factory=True, workers=workers, **options)
     return 0

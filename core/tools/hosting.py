@@ -12,6 +12,8 @@
   Houdini's (``hou.qt.mainWindow()``), Nuke's (``QApplication.activeWindow()``, or the window
   it belongs to when a tool is the active one); Blender and
   the rest: None.
+- ``warm_up(host_name)``: Qt imported in a background thread once a DCC with a window
+  started, so the first window opened does not wait for it.
 - ``blender_event_loop()``: Blender has no Qt event loop: a ``bpy.app.timers`` callback
   processes Qt's events every :data:`PUMP_INTERVAL` seconds while a tool window is open, and
   unregisters itself (returns None) once none is. Blender is never blocked.
@@ -21,10 +23,12 @@ Nothing here imports a DCC or Qt at import time.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import os
 import sys
+import threading
 from typing import Any
 
 from ..errors import SpliceError
@@ -37,6 +41,7 @@ __all__ = [
     "open_tool",
     "parent_for",
     "tool_entries",
+    "warm_up",
 ]
 
 LABELS = {
@@ -92,6 +97,25 @@ def _prefer_runtimes_pyside6() -> None:
         return
     if importlib.util.find_spec("PySide6") is not None:
         os.environ["QT_API"] = "pyside6"
+
+
+def warm_up(host_name: str) -> threading.Thread | None:
+    """Import Qt in a background thread, so that the first tool an artist opens does not
+    pay for it (PySide6 takes 0.4–0.8 s to import into a Blender; the main loop draws on
+    meanwhile: it holds Python's lock only in its callbacks). None when there is nothing
+    to warm: Qt imported already, or not installed here."""
+    if host_name == "blender":
+        _prefer_runtimes_pyside6()
+    if "qtpy.QtWidgets" in sys.modules or importlib.util.find_spec("qtpy") is None:
+        return None
+
+    def load() -> None:
+        with contextlib.suppress(Exception):  # a broken Qt: the menu entry will say so
+            importlib.import_module("qtpy.QtWidgets")
+
+    thread = threading.Thread(target=load, name="splice-qt-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def open_tool(name: str) -> Any:

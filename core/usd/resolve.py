@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,6 +46,8 @@ __all__ = [
     "write_in_place",
 ]
 
+# krefs → the krefs to ask the store (a pin manifest's revisions); raises naming those it cannot
+Select = Callable[[list[Kref]], Mapping[Kref, Kref]]
 MAX_NESTING = 16  # levels of krefs inside resolved layers: deeper is a cycle in practice
 
 
@@ -95,15 +97,17 @@ def _problems(missing: dict[Kref, list[Use]]) -> list[str]:
 
 
 def resolve_uses(
-    uses: list[Use], client: Client, at: str | None = None, fetch: bool = False
+    uses: list[Use], client: Client, at: str | None = None, fetch: bool = False, select: Select | None = None
 ) -> dict[str, Resolution]:
     """Every authored kref of ``uses`` → its :class:`Resolution`, in ONE ``resolve_many``
-    (``at``: a stamp from :func:`at_stamp`). :class:`UnresolvedKrefError` names each kref
-    that selects nothing and where it is."""
+    (``at``: a stamp from :func:`at_stamp`; ``select``: the kref to ask for each authored one
+    instead, e.g. a pin manifest's ``Pins.strict``). :class:`UnresolvedKrefError` names each
+    kref that selects nothing and where it is."""
     asked: dict[str, Kref] = {}
     where: dict[Kref, list[Use]] = {}
+    chosen = select(list(dict.fromkeys(u.kref for u in uses))) if select is not None else None
     for use in uses:
-        kref = asked.setdefault(use.authored, pin(use.kref, at))
+        kref = asked.setdefault(use.authored, chosen[use.kref] if chosen is not None else pin(use.kref, at))
         where.setdefault(kref, []).append(use)
     unique = list(where)
     if not unique:
@@ -188,10 +192,12 @@ def resolve_stack(
     at: str | None = None,
     fetch: bool = False,
     follow: bool = True,
+    select: Select | None = None,
 ) -> Resolved:
     """Walk the stack of ``layer`` and resolve its krefs (see the module). ``at``: pin every
     tag kref to that time (``YYYYMMDDHHMM`` or ISO 8601); ``fetch``: bring the files local;
-    ``follow``: walk local sublayers/references/payloads and resolved layers too."""
+    ``follow``: walk local sublayers/references/payloads and resolved layers too; ``select``:
+    the kref to ask for each authored one (``splice usd resolve --pin``: the pinned revisions)."""
     stamp = at_stamp(at)
     result = Resolved(walk([layer], follow=follow), at=stamp)
     while True:
@@ -204,7 +210,7 @@ def resolve_stack(
                 f"to itself through a kref?): {', '.join(sorted({u.authored for u in pending})[:5])}"
             )
         result.rounds += 1
-        got = resolve_uses(pending, client, stamp, fetch)
+        got = resolve_uses(pending, client, stamp, fetch, select)
         result.resolutions.update(got)
         if not follow:
             return result

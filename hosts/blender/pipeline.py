@@ -169,7 +169,8 @@ class BlenderHost(MarkedHost):
     def __init__(self, quiet: bool = False, api: BpyScene | None = None) -> None:
         super().__init__(api or BpyScene())
         self.quiet = quiet
-        _watch_saves()
+        if not bpy.app.background:  # with no window Blender cannot tell (is_dirty is always True),
+            _watch_saves()  # and the bpy module hangs at exit with a Python handler left in save_post
 
     # -- primitives: records in custom properties -------------------------
     @staticmethod

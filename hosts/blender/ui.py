@@ -326,6 +326,10 @@ def register() -> None:
     for cls in CLASSES:
         bpy.utils.register_class(cls)
     bpy.types.TOPBAR_MT_editor_menus.append(_topbar)
+    if not bpy.app.background:  # an artist's Blender: the first tool window opens without importing Qt
+        from splice.tools.hosting import warm_up
+
+        warm_up("blender")
 
 
 def unregister() -> None:

@@ -84,8 +84,10 @@ class IntegrateSplice(pyblish.api.ContextPlugin):
                 stores[item.project] = store_config(project.name, project.metadata)
             store = stores[item.project]
             artifacts = []
+            offline = getattr(client.backend, "offline", False)  # a replica: the push waits for the server
             for rep in representations:
-                meta = upload(store, rep["path"])  # content-addressed: nothing to undo if the batch fails
+                # content-addressed: nothing to undo if the batch fails
+                meta = upload(store, rep["path"], push=not offline)
                 meta.update({k: str(v) for k, v in (rep.get("metadata") or {}).items()})
                 artifacts.append(
                     {
