@@ -10,6 +10,7 @@ there, deterministically, before the replica can reconnect.
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,7 +27,10 @@ from splice.kref import Kref
 from splice.records import ItemQuery
 from splice.server.local import LocalServer
 
+pytestmark = pytest.mark.slow  # real servers stopped and started, replays: about two minutes
+
 pytest.importorskip("uvicorn")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # the artist tools' test: before Qt starts
 
 METAL = "kref://show/assets/metal.texture"
 HERO = "kref://show/assets/hero.model"
@@ -292,6 +296,33 @@ def test_a_replay_interrupted_half_way_then_resumed_makes_nothing_twice(
         assert len(created) == 11
         assert origin.get_item(HERO).get_attribute("owner") == "ana"
         assert replica.get_revision(HERO + "?t=wip").number == 11  # the replica caught up
+    finally:
+        replica.close()
+
+
+def test_the_artist_tools_say_offline_and_how_many_writes_wait(
+    server: LocalServer, tenant: tuple[str, str], origin: splice.Client, tmp_path: Path, qtbot: Any
+) -> None:
+    pytest.importorskip("pytestqt")
+    import splice.tools
+    from splice.pipeline import MemoryHost
+
+    origin.create_project("show").create_space("assets").create_item("hero", "model").create_revision()
+    replica = open_replica(server, tenant[1], tmp_path / "r.db", live=False, auto_push=False)
+    backend: ReplicaBackend = replica.backend  # type: ignore[assignment]
+    try:
+        window = splice.tools.show("loader", MemoryHost(), replica)
+        qtbot.addWidget(window)
+        base = window.windowTitle().split(" — ")[0]  # the window's own title, without a state
+        go_offline(server, backend)
+        for take in ("a", "b"):
+            with pytest.raises(QueuedWriteError):
+                replica.batch_create_revisions([{"item": HERO, "metadata": {"take": take}}])
+        qtbot.waitUntil(lambda: window.windowTitle() == f"{base} — offline · 2 writes queued", timeout=10000)
+        server.start()
+        backend.push()
+        qtbot.waitUntil(lambda: window.windowTitle() == base, timeout=10000)  # online, none queued: plain
+        window.close()
     finally:
         replica.close()
 

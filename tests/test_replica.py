@@ -28,6 +28,8 @@ from splice.records import ItemQuery
 from splice.server.local import LocalServer
 from splice.times import parse_time
 
+pytestmark = pytest.mark.slow  # real servers stopped and started: about two minutes
+
 pytest.importorskip("uvicorn")
 
 HERO = "kref://show/assets/chars/hero.model"

@@ -31,6 +31,8 @@ from splice.errors import AuthenticationError, EngineError
 from splice.records import Event
 from splice.server.local import LocalServer
 
+pytestmark = pytest.mark.slow  # two server processes on PostgreSQL
+
 pytest.importorskip("uvicorn")
 
 WRITERS = 8  # split between the two servers

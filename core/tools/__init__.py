@@ -57,6 +57,9 @@ def show(name: str, host: Host, client: Client, parent: Any = None, **options: A
     if not reuse:
         window = module.Window(host, client, parent, **options)
         _open[name] = window
+        from .common import follow_store_state
+
+        follow_store_state(window, client)  # a replica offline says so in the title
     window.show()
     window.raise_()
     window.activateWindow()

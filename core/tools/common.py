@@ -11,6 +11,8 @@
   instead of escaping into the host's event loop.
 - ``StatusLine``: a QLabel with ``info(text)``, ``error(text)`` and ``is_error``.
 - ``screenshot(widget, path) -> Path``: what ``widget`` shows, as a PNG.
+- ``follow_store_state(window, client)``: on a replica of a studio server, the window's title
+  says when it is not plainly online (``Loader — offline · 20 writes queued``).
 - ``COLOURS``: the state colours every tool uses (``current``, ``outdated``, ``missing``,
   ``no-match``, ``pinned``, ``error``) as ``#rrggbb``.
 
@@ -33,7 +35,16 @@ from qtpy import QtCore, QtWidgets
 
 from ..errors import SpliceError
 
-__all__ = ["COLOURS", "StatusLine", "application", "error_text", "guarded", "run_in_thread", "screenshot"]
+__all__ = [
+    "COLOURS",
+    "StatusLine",
+    "application",
+    "error_text",
+    "follow_store_state",
+    "guarded",
+    "run_in_thread",
+    "screenshot",
+]
 
 log = logging.getLogger("splice.tools")
 T = TypeVar("T")
@@ -155,6 +166,33 @@ class StatusLine(QtWidgets.QLabel):
         self.is_error = True
         self.setStyleSheet(f"color: {COLOURS['error']};")
         self.setText(text)
+
+
+STATE_EVERY_MS = 2000
+"""How often a window looks at its replica's state (local: no round trip)."""
+
+
+def follow_store_state(window: QtWidgets.QWidget, client: Any) -> QtCore.QTimer | None:
+    """Keep ``window``'s title saying how its store is when that is a replica that is not
+    plainly online (``offline · 20 writes queued``, ``online · 1 refused``): before an artist
+    trusts a list or publishes. None for a store that is not a replica."""
+    status = getattr(getattr(client, "backend", None), "sync_status", None)
+    if status is None:
+        return None
+    base = window.windowTitle()
+
+    def update() -> None:
+        try:
+            summary = status().summary
+        except Exception:  # a replica closing under the window: the title stays as it was
+            return
+        window.setWindowTitle(base if summary == "online" else f"{base} — {summary}")
+
+    timer = QtCore.QTimer(window)
+    timer.timeout.connect(update)
+    timer.start(STATE_EVERY_MS)
+    update()
+    return timer
 
 
 def screenshot(widget: QtWidgets.QWidget, path: Path | str) -> Path:
