@@ -4,13 +4,14 @@ singly or as one batch with their artifacts, edges and tags.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Sequence
 from datetime import datetime
 
 from ...errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
-from ...kref import Kref
+from ...kref import SCHEME, Kref
 from ...records import Metadata, RevisionRecord, RevisionSpec, to_dict
 from ...times import now_stamp, to_stamp
 from .artifacts import Artifacts
@@ -176,13 +177,35 @@ class Revisions(Nodes, Tags, Artifacts, Edges):
             return self._revision_record(conn, self._revision_id(conn, kref))
 
     def batch_get_revisions(self, krefs: Sequence[Kref]) -> list[RevisionRecord | None]:
+        """Krefs by revision number and by tag go to the engine as two joins over a table of
+        requests (as ``resolve_many``: a scene's inventory is thousands of them); time-locked
+        krefs, and any that are not of an item (for their own error), one by one."""
+        ids: list[int | None] = [None] * len(krefs)
+        by_number, by_tag, one_by_one = [], [], []
+        for idx, k in enumerate(krefs):
+            p = k.parts
+            if p.item_name is None or p.time is not None:
+                one_by_one.append(idx)
+                continue
+            path = str.partition(k, "?")[0][len(SCHEME) :]
+            if p.revision is not None:
+                by_number.append((idx, path, p.revision, None))
+            else:
+                by_tag.append((idx, path, p.tag or LATEST, None))
         with self._read() as conn:
-            ids: list[int | None] = []
-            for kref in krefs:
-                try:
-                    ids.append(self._select_revision_id(conn, kref))
-                except NotFoundError:
-                    ids.append(None)
+            for rows, numbers, join in (
+                (by_number, True, "JOIN revisions r ON r.item_id = i.id AND r.number = q.sel"),
+                (by_tag, False, "JOIN tags t ON t.item_id = i.id AND t.tag = q.sel"
+                 " JOIN revisions r ON r.id = t.revision_id"),
+            ):
+                if rows:
+                    table, params = self._request_table(conn, rows, numbers)
+                    sql = f"SELECT q.idx, r.id FROM {table} JOIN items i ON i.path = q.path {join}"
+                    for idx, rid in conn.execute(sql, params).fetchall():
+                        ids[idx] = rid
+            for idx in one_by_one:
+                with contextlib.suppress(NotFoundError):
+                    ids[idx] = self._select_revision_id(conn, krefs[idx])
             by_id = self._revision_records(conn, [i for i in ids if i is not None])
             return [by_id.get(i) if i is not None else None for i in ids]
 
