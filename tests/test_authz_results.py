@@ -360,3 +360,24 @@ def test_the_sdk_gets_a_typed_error(studio: Studio) -> None:
                 {"files.stages": '[{"name": "x", "deps": [], "out": "o", "cmd": "rm -rf ~"}]'}
             )
         assert "files.stages" not in c.get_project("alpha").metadata
+
+
+# -- what a delete changes in other projects ---------------------------------------------------
+def test_a_delete_that_changes_another_project_needs_a_role_there(studio: Studio) -> None:
+    # bravo's layout depends on alpha's hero and its bundle holds alpha's lonely: a supervisor of
+    # alpha alone may not take those from bravo, and learns no more of bravo than it may view
+    for kref, force in ((HERO, False), ("kref://alpha/chars/lonely.model", True)):
+        r = studio.post("lead", "delete", {"kref": kref, "force": force})
+        assert r.status_code == 403, r.text
+        assert "a project you may not view" in r.text and SECRET not in r.text
+    assert studio.ok("admin", "get_revision", {"kref": HERO})["kref"] == HERO  # nothing was deleted
+    edges = studio.ok("admin", "list_edges", {"revision": LAYOUT, "direction": 0})
+    assert HERO in {e["target_kref"] for e in edges}
+    held = studio.ok("admin", "list_bundle_members", {"bundle": "kref://bravo/shots/refs.bundle"})
+    assert "kref://alpha/chars/lonely.model" in {m["item_kref"] for m in held}
+    # what changes alpha alone stays the supervisor's to delete
+    with splice.connect(studio.server.url, token=studio.tokens["admin"], user="admin") as c:
+        c.get_space("kref://alpha/chars").create_item("scrap", "model").create_revision()
+    studio.ok("lead", "delete", {"kref": "kref://alpha/chars/scrap.model?r=1", "force": False})
+    studio.ok("lead", "delete", {"kref": "kref://alpha/chars/scrap.model", "force": True})
+

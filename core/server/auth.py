@@ -178,6 +178,25 @@ def authorize(principal: Principal, spec: Method, args: dict[str, Any]) -> None:
         require(principal, project, role, what)
 
 
+def authorize_reach(principal: Principal, spec: Method, args: dict[str, Any], engine: Any) -> None:
+    """What a call changes beyond the krefs it names needs the caller's role there too: a
+    ``delete`` takes the edges other projects' revisions have to what it removes, and (with
+    ``force``) the removed items out of other projects' bundles — the deletion role
+    (supervisor) on each of those projects. An engine that cannot say (no ``deletion_reach``)
+    is trusted to change nothing elsewhere."""
+    reach = getattr(engine, "deletion_reach", None)
+    if spec.name != "delete" or reach is None:
+        return
+    for project in reach(args["kref"], args["force"]):
+        if not can(principal, project, "supervisor"):
+            seen = can(principal, project, "viewer")
+            where = f"project {project!r}" if seen else "a project you may not view"
+            raise ForbiddenError(
+                f"delete {args['kref']} would change {where} (its edges to what is deleted, or its "
+                "bundles holding it): that needs the supervisor role there too; nothing was deleted"
+            )
+
+
 def visible(principal: Principal, project: str) -> bool:
     """Whether results of ``project`` may be shown (listing, search, events)."""
     return can(principal, project, "viewer")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ...errors import ConflictError, ImmutableError
 from ...kref import Kref
 from ...times import now_stamp
-from .base import LATEST, kref_of
+from .base import LATEST, chunks, kref_of
 from .bundles import Bundles
 from .dialect import Connection
 
@@ -56,6 +56,44 @@ class Deletion(Bundles):
             else:
                 conn.execute("DELETE FROM projects WHERE id = ?", (node_id,))
                 self._emit(conn, "project.deleted", node_kref)
+
+    def deletion_reach(self, kref: Kref, force: bool) -> list[str]:
+        """The other projects ``delete(kref, force)`` would change: those whose revisions have
+        an edge to a revision it removes (the edge goes with it), and, with ``force``, those
+        whose bundles hold an item it removes (a new bundle revision). The server asks the
+        caller's role there too (:mod:`splice.server.auth`). Nothing is changed."""
+        with self._read() as conn:
+            table, node_id, _kref, _ = self._node(conn, kref)
+            if table == "artifacts":
+                return []
+            if table == "revisions":
+                item_ids: list[int] = []
+                rids = [node_id]
+            else:
+                items, _spaces = self._contents(conn, table, node_id)
+                item_ids = items + ([node_id] if table == "items" else [])
+                rids = [
+                    r for chunk in chunks(item_ids, 500) for (r,) in conn.execute(
+                        f"SELECT id FROM revisions WHERE item_id IN ({','.join('?' * len(chunk))})", chunk
+                    )
+                ]
+            own = kref.project
+            reached: set[str] = set()
+            doomed = set(rids)
+            for chunk in chunks(rids, 500):
+                marks = ",".join("?" * len(chunk))
+                for source, path in conn.execute(
+                    "SELECT e.source_id, si.path FROM edges e JOIN revisions s ON s.id = e.source_id"
+                    f" JOIN items si ON si.id = s.item_id WHERE e.target_id IN ({marks})",
+                    chunk,
+                ):
+                    if source not in doomed:
+                        reached.add(path.split("/", 1)[0])
+            if force:
+                for item_id in item_ids:
+                    holders = self._bundles_holding(conn, item_id)
+                    reached.update(path.split("/", 1)[0] for _bundle, path in holders)
+            return sorted(reached - {own})
 
     def _has_revisions(self, conn: Connection, item_id: int) -> bool:
         return conn.execute("SELECT 1 FROM revisions WHERE item_id = ?", (item_id,)).fetchone() is not None
