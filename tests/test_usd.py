@@ -285,6 +285,29 @@ def test_localize_writes_one_copy_per_selection_in_the_cache(store: splice.Clien
     assert second != first and Usd.Stage.Open(str(second)).GetPrimAtPath("/hero/hero_v1_GEO").IsValid()
 
 
+def test_houdinis_reference_lop_opens_the_resolved_copy(
+    store: splice.Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Solaris has no kref:// resolver: the Reference LOP is given the copy, whose reference is a file
+    import dcc_fake_hou
+
+    from splice.hosts.houdini import LOADERS_DIR
+    from splice.hosts.houdini.pipeline import HoudiniHost
+    from splice.hosts.houdini.real import HouScene
+    from splice.pipeline import discover_loaders
+
+    loader = discover_loaders([LOADERS_DIR])["HoudiniUsdReferenceLoader"]()
+    root = usda(tmp_path / "shot" / "layout.usda", f'def "hero" (references = @{HERO}@) {{}}\n')
+    revision = store.get_revision("kref://show/assets/hero.model?r=2")
+    with dcc_fake_hou.installed(monkeypatch):
+        host = HoudiniHost(HouScene())
+        container = loader.load(host, revision, "usd", root, "layout", "sh010")
+        opened = Path(host.api.parm(container.data["node"], "filepath1"))
+    assert opened != root and opened.is_relative_to(splice.usd.resolved_dir())
+    assert Usd.Stage.Open(str(opened)).GetPrimAtPath("/hero/hero_v2_GEO").IsValid()  # the published r2
+    assert "kref://" not in opened.read_text() and "kref://" in root.read_text()  # the original as it was
+
+
 def test_dependencies_are_one_edge_per_revision_with_where(
     store: splice.Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

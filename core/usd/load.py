@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING
 
 from . import _pxr
 from .errors import UsdUnavailableError
-from .refs import is_layer_file
+from .refs import is_layer_file, walk
 from .resolve import resolve_stack, write_copy
 
 if TYPE_CHECKING:
     from ..client import Client
 
-__all__ = ["localize", "native_resolver", "resolved_dir"]
+__all__ = ["localize", "localize_for", "native_resolver", "resolved_dir"]
 
 
 def resolved_dir() -> Path:
@@ -44,6 +44,21 @@ def native_resolver() -> bool:
     except (UsdUnavailableError, ImportError):
         return False
     return "kref" in (s.lower() for s in Ar.GetRegisteredURISchemes())
+
+
+def localize_for(path: str | os.PathLike[str], revision: object) -> Path:
+    """:func:`localize` for a loader: with the client ``revision`` was read through (the one
+    ``splice.pipeline.load`` was given), else the installed host's. A file whose stack holds
+    no kref is the file itself, asked of no store."""
+    file = Path(path)
+    if not is_layer_file(file) or native_resolver() or not walk([file]).krefs():
+        return file
+    client = getattr(revision, "_client", None)
+    if client is None:
+        from ..pipeline import current
+
+        client = current.client()
+    return localize(path, client)
 
 
 def localize(path: str | os.PathLike[str], client: Client, *, at: str | None = None) -> Path:

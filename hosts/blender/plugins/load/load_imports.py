@@ -80,11 +80,9 @@ class USDLoader(_ImportLoader):
 
 
 def _localized(path: Path, revision: Any) -> Path:
-    from splice.pipeline import current
-    from splice.usd import localize
+    from splice.usd.load import localize_for
 
-    client = getattr(revision, "_client", None) or current.client()  # the client load() was given
-    return localize(one_file(Path(path), USDLoader.suffixes), client)
+    return localize_for(one_file(Path(path), USDLoader.suffixes), revision)
 
 
 class GLTFLoader(_ImportLoader):

@@ -27,6 +27,14 @@ def pick_file(path: Path, representation: str) -> Path:
     return found[0]
 
 
+def _localized(file: Path, revision: object) -> Path:
+    """The file Solaris opens: a copy with its krefs resolved and their files fetched when it
+    refers to any (Houdini's USD has no ``kref://`` resolver unless a studio adds one)."""
+    from splice.usd.load import localize_for
+
+    return localize_for(file, revision)
+
+
 class HoudiniUsdReferenceLoader(Loader):
     """A Reference LOP (``/stage/<namespace>_<name>``) referencing the file under the prim
     ``/<namespace>_<name>``: a fixed prim path, so an update to ``hero_v2.usd`` keeps it
@@ -37,7 +45,7 @@ class HoudiniUsdReferenceLoader(Loader):
     hosts = ("houdini",)
 
     def load(self, host, revision, representation, path, name, namespace):
-        file = pick_file(Path(path), representation)
+        file = _localized(pick_file(Path(path), representation), revision)
         kref = str(revision.item_kref.with_revision(revision.number))
         container = Container(name, kref, self.name, representation, namespace)  # checked before any change
         label = re.sub(r"[^A-Za-z0-9_]", "_", f"{namespace}_{name}" if namespace else name)
@@ -56,7 +64,8 @@ class HoudiniUsdReferenceLoader(Loader):
 
     def update(self, host, container, revision, path):
         node = self._node(host, container)
-        host.api.set_parm(node, FILE_PARM, pick_file(Path(path), container.representation).as_posix())
+        file = _localized(pick_file(Path(path), container.representation), revision)
+        host.api.set_parm(node, FILE_PARM, file.as_posix())
 
     def switch(self, host, container, revision, path):
         self.update(host, container, revision, path)
