@@ -391,3 +391,18 @@ def test_pin_and_check_on_every_engine(client: splice.Client) -> None:
     client.get_revision("kref://film/fx/smoke.vdb?r=2").delete(force=True)
     with pytest.raises(splice.pin.PinnedRevisionError, match=r"smoke.vdb\?r=2&a=cache \(deleted"):
         splice.pin.verify(manifest, client)
+
+
+def test_the_pin_benchmark_runs(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "pin.json"
+    run = subprocess.run(
+        [sys.executable, "-m", "benchmarks.pin", "--krefs", "20", "--rounds", "1", "--json", str(out)],
+        cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    figures = json.loads(out.read_text())
+    assert figures["entries"] == 20 and figures["make_ms"]["p50"] > 0
+    assert figures["baseline_resolve_many_ms"]["max"] >= figures["baseline_resolve_many_ms"]["p50"] > 0
