@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 import os
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
+from replica_support import new_tenant, serve, wait_until
 
 import splice
 from splice.engines.replica import QueuedWriteError, ReplicaBackend
@@ -39,23 +39,12 @@ CRATE = "kref://show/props/crate.model"
 
 @pytest.fixture(scope="module", params=["postgresql", "sqlite"])
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
-    db = None
-    if request.param == "postgresql":
-        try:
-            db = request.getfixturevalue("pg_base_url")
-        except pytest.FixtureLookupError:
-            pytest.skip("no PostgreSQL cluster (pg_support gives no pg_base_url)")
-    srv = LocalServer(tmp_path_factory.mktemp(f"offline-{request.param}"), db=db)
-    srv.start()
-    yield srv
-    srv.stop()
+    yield from serve(request, tmp_path_factory, "offline")
 
 
 @pytest.fixture
 def tenant(server: LocalServer) -> tuple[str, str]:
-    if server.proc is None:  # a test stopped it
-        server.start()
-    return server.new_tenant()
+    return new_tenant(server)
 
 
 @pytest.fixture
@@ -74,16 +63,6 @@ def direct(server: LocalServer, tenant: str) -> splice.Client:
 
 def open_replica(server: LocalServer, token: str, path: Path, **options: Any) -> splice.Client:
     return splice.Client.open(server.url, user="admin", token=token, replica=path, **options)
-
-
-def wait_until(backend: ReplicaBackend, ready: Callable[[], bool], timeout: float = 60.0) -> None:
-    """Wait on the replica's condition (notified at each applied batch and state change)."""
-    deadline = time.monotonic() + timeout
-    with backend.syncer.changed:
-        while not ready():
-            left = deadline - time.monotonic()
-            assert left > 0, "the replica never got there"
-            backend.syncer.changed.wait(min(left, 0.2))
 
 
 def go_offline(server: LocalServer, backend: ReplicaBackend) -> None:

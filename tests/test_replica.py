@@ -10,12 +10,12 @@ at its old cursor.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from replica_support import new_tenant, serve, wait_until
 
 import splice
 from splice import wire
@@ -43,23 +43,12 @@ WOOD = "kref://lib/tex/wood.texture"
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
-    db = None
-    if request.param == "postgresql":
-        try:
-            db = request.getfixturevalue("pg_base_url")
-        except pytest.FixtureLookupError:
-            pytest.skip("no PostgreSQL cluster (pg_support gives no pg_base_url)")
-    srv = LocalServer(tmp_path_factory.mktemp(f"replica-{request.param}"), db=db)
-    srv.start()
-    yield srv
-    srv.stop()
+    yield from serve(request, tmp_path_factory, "replica")
 
 
 @pytest.fixture
 def token(server: LocalServer) -> str:
-    if server.proc is None:  # a test stopped it
-        server.start()
-    return server.new_tenant()[1]
+    return new_tenant(server)[1]
 
 
 @pytest.fixture
@@ -74,16 +63,6 @@ def open_replica(server: LocalServer, token: str, tmp_path: Path, **options: Any
     return splice.Client.open(
         server.url, user="admin", token=token, replica=tmp_path / "replica.db", **options
     )
-
-
-def wait_until(replica: ReplicaBackend, ready: Callable[[], bool], timeout: float = 30.0) -> None:
-    """Wait on the replica's own condition (each applied batch and state change notifies)."""
-    deadline = time.monotonic() + timeout
-    with replica.syncer.changed:
-        while not ready():
-            left = deadline - time.monotonic()
-            assert left > 0, "the replica never got there"
-            replica.syncer.changed.wait(min(left, 0.2))
 
 
 def build_show(c: splice.Client) -> dict[str, list[str]]:

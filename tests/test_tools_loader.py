@@ -517,7 +517,7 @@ def test_the_artist_chooses_among_several_loaders(qtbot, show: Show) -> None:
 
 
 def test_screenshot(window, qtbot, show: Show, tmp_path: Path) -> None:
-    from splice.tools.loader import screenshot
+    from splice.tools.common import screenshot
 
     win, _host = window
     win.resize(1280, 640)

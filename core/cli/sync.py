@@ -133,27 +133,23 @@ def cmd_push(args: argparse.Namespace) -> int:
     return 0 if not report.refused and not report.left else 1
 
 
-def cmd_drop(args: argparse.Namespace) -> int:
+def _on_write(args: argparse.Namespace, action: str, said: str) -> int:
+    """``action`` (``drop`` or ``retry``) on write ``args.id``; ``said``: the line printed."""
     client = _open(args, sync=False)
     try:
-        write = client.backend.drop(args.id)
+        write = getattr(client.backend, action)(args.id)
     finally:
         client.close()
     if args.json:
         print_json(write.to_dict())
     else:
-        print(f"dropped  #{write.id} {write.what}")
+        print(said.format(id=write.id, what=write.what))
     return 0
+
+
+def cmd_drop(args: argparse.Namespace) -> int:
+    return _on_write(args, "drop", "dropped  #{id} {what}")
 
 
 def cmd_retry(args: argparse.Namespace) -> int:
-    client = _open(args, sync=False)
-    try:
-        write = client.backend.retry(args.id)
-    finally:
-        client.close()
-    if args.json:
-        print_json(write.to_dict())
-    else:
-        print(f"queued   #{write.id} {write.what} (sent at the next `splice sync push`)")
-    return 0
+    return _on_write(args, "retry", "queued   #{id} {what} (sent at the next `splice sync push`)")

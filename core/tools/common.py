@@ -9,6 +9,7 @@
   message; otherwise ``Type: message``, its traceback logged).
 - ``guarded(report)``: a decorator for slots: an exception becomes ``report(error_text(exc))``
   instead of escaping into the host's event loop.
+- ``OneAtATime``: a window's actions one at a time (``_run`` / ``_failed``), off the UI thread.
 - ``StatusLine``: a QLabel with ``info(text)``, ``error(text)`` and ``is_error``.
 - ``screenshot(widget, path) -> Path``: what ``widget`` shows, as a PNG.
 - ``follow_store_state(window, client)``: on a replica of a studio server, the window's title
@@ -37,6 +38,7 @@ from ..errors import SpliceError
 
 __all__ = [
     "COLOURS",
+    "OneAtATime",
     "StatusLine",
     "application",
     "error_text",
@@ -166,6 +168,35 @@ class StatusLine(QtWidgets.QLabel):
         self.is_error = True
         self.setStyleSheet(f"color: {COLOURS['error']};")
         self.setText(text)
+
+
+class OneAtATime:
+    """A window's actions one at a time: ``_run(message, work, done)`` runs ``work`` off the UI
+    thread (refused while one runs), ``done(result)`` back on it; a failure ends the run and is
+    shown. The window has ``busy``, ``status`` (a :class:`StatusLine`), ``_update_buttons()``
+    and a ``failed`` signal; ``done`` sets ``busy`` back when its work is over."""
+
+    busy: bool
+    status: StatusLine
+    failed: Any
+
+    def _update_buttons(self) -> None:
+        raise NotImplementedError
+
+    def _run(self, message: str, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        if self.busy:
+            self.status.info("Busy: wait for the current action to end")
+            return
+        self.busy = True
+        self._update_buttons()
+        self.status.info(message)
+        run_in_thread(self, work, guarded(self._failed)(done), self._failed)  # type: ignore[arg-type]
+
+    def _failed(self, message: str) -> None:
+        self.busy = False
+        self._update_buttons()
+        self.status.error(message)
+        self.failed.emit(message)
 
 
 STATE_EVERY_MS = 2000

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from qtpy import QtCore, QtGui, QtWidgets
 
 from ..constants import LATEST
-from .common import COLOURS, StatusLine, error_text, guarded, run_in_thread
+from .common import COLOURS, OneAtATime, StatusLine, error_text, guarded, run_in_thread
 from .inventory_model import COLUMNS, InventoryModel, Outcome, Plan, Row, parse_want
 
 if TYPE_CHECKING:
@@ -147,7 +147,7 @@ class RowsModel(QtCore.QAbstractTableModel):
         return None
 
 
-class InventoryWindow(QtWidgets.QWidget):
+class InventoryWindow(OneAtATime, QtWidgets.QWidget):
     """splice · Scene Inventory for ``host``, checked against ``client``'s store."""
 
     refreshed = QtCore.Signal()  # the table shows a fresh check
@@ -319,21 +319,6 @@ class InventoryWindow(QtWidgets.QWidget):
         self.refresh_button.setEnabled(not self.busy)
 
     # -- work: the store off the UI thread, the scene on it -------------------
-    def _run(self, message: str, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        if self.busy:
-            self.status.info("Busy: wait for the current action to end")
-            return
-        self.busy = True
-        self._update_buttons()
-        self.status.info(message)
-        run_in_thread(self, work, guarded(self._failed)(done), self._failed)
-
-    def _failed(self, message: str) -> None:
-        self.busy = False
-        self._update_buttons()
-        self.status.error(message)
-        self.failed.emit(message)
-
     def refresh(self, then: str = "", then_error: bool = False) -> None:
         """Check every container against the chosen selector (one round trip); ``then``: the
         status to show after it (an action's summary)."""

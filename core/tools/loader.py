@@ -32,7 +32,7 @@ from ..errors import SpliceError, ValidationError
 from ..pipeline.thumbnails import SIZE as THUMBNAIL_SIZE
 from .loader_model import LoaderModel, LoadReport, LoadRequest, RepresentationRow, RevisionRow
 
-__all__ = ["LoaderWindow", "Window", "screenshot"]
+__all__ = ["LoaderWindow", "Window"]
 
 log = logging.getLogger("splice.tools.loader")
 _ROLE = QtCore.Qt.ItemDataRole.UserRole
@@ -666,15 +666,6 @@ def _titled(title: str, widget: QtWidgets.QWidget) -> QtWidgets.QWidget:
     layout.addWidget(QtWidgets.QLabel(f"<b>{title}</b>"))
     layout.addWidget(widget)
     return box
-
-
-def screenshot(widget: QtWidgets.QWidget, path: Path | str) -> Path:
-    """Save what ``widget`` shows as a PNG."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not widget.grab().save(os.fspath(path), "PNG"):
-        raise OSError(f"could not write {path}")
-    return path
 
 
 Window = LoaderWindow  # what splice.tools.show opens

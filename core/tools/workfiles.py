@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from qtpy import QtCore, QtGui, QtWidgets
 
 from ..errors import SpliceError
-from .common import COLOURS, StatusLine, error_text, guarded, run_in_thread
+from .common import COLOURS, OneAtATime, StatusLine, error_text, guarded
 from .workfiles_model import COLUMNS, Listing, Row, WorkfilesModel
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def _ask(parent: QtWidgets.QWidget, text: str) -> bool:
     return answer == QtWidgets.QMessageBox.StandardButton.Yes
 
 
-class WorkfilesWindow(QtWidgets.QWidget):
+class WorkfilesWindow(OneAtATime, QtWidgets.QWidget):
     """splice · Workfiles for ``host`` and ``client``'s store; ``environ``: where
     ``$SPLICE_WORK_ROOT`` is read (default: this process's environment); ``confirm``: asks
     the artist a yes/no question (default: a message box)."""
@@ -196,21 +196,6 @@ class WorkfilesWindow(QtWidgets.QWidget):
             widget.setEnabled(idle)
 
     # -- work -------------------------------------------------------------------------------
-    def _run(self, message: str, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        if self.busy:
-            self.status.info("Busy: wait for the current action to end")
-            return
-        self.busy = True
-        self._update_buttons()
-        self.status.info(message)
-        run_in_thread(self, work, guarded(self._failed)(done), self._failed)
-
-    def _failed(self, message: str) -> None:
-        self.busy = False
-        self._update_buttons()
-        self.status.error(message)
-        self.failed.emit(message)
-
     def refresh(self, then: str = "") -> None:
         """List the scene's context's workfiles (and the store's projects, spaces and tasks) in
         a worker; ``then``: the status to show after (an action's summary)."""
